@@ -1,0 +1,10 @@
+// Shared jest preset: ts-jest on source, workspace packages resolved to their src/ (no build needed for tests).
+const path = require('path');
+module.exports = (dir) => ({
+  displayName: path.basename(dir),
+  rootDir: dir,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(dir, 'tsconfig.json'), isolatedModules: true }] },
+  moduleNameMapper: { '^@installgate/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src') },
+});
