@@ -1,1 +1,14 @@
-export {};
+export * from './errcodes';
+export * from './engine-error';
+export * from './api-version';
+export * from './resources/enums';
+export * from './resources/install';
+export * from './resources/backup';
+export * from './resources/template';
+export * from './resources/application';
+export * from './resources/task';
+export * from './resources/user';
+export * from './resources/log';
+export * from './resources/location';
+export * from './routes';
+export * from './envelope';
