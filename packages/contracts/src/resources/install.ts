@@ -82,3 +82,17 @@ export type Install = z.infer<typeof zInstall>;
 export type InstallPlugin = z.infer<typeof zInstallPlugin>;
 /** The allowlist of install members, in the order the seed examples print them. */
 export const INSTALL_FIELDS = Object.keys(zInstall.shape) as (keyof Install)[];
+
+/** A plugin or theme as the plugin/theme endpoints show it (spec §8.4). */
+export const zAddon = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  author: z.string(),
+  version: z.string(),
+  version_available: z.string(),
+  activated: z.boolean(),
+  autoup: z.enum(['none', 'all']),
+}).strict();
+export type Addon = z.infer<typeof zAddon>;
+export const ADDON_FIELDS = Object.keys(zAddon.shape) as (keyof Addon)[];
