@@ -5,6 +5,6 @@ module.exports = (dir) => ({
   rootDir: dir,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(dir, 'tsconfig.json'), isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(dir, 'tsconfig.json') }] },
   moduleNameMapper: { '^@installgate/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src') },
 });

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ini from 'ini';
+import { z } from 'zod';
+
+/**
+ * Server configuration: `settings.ini` under the data directory (the file an Installatron admin knows:
+ * `key=`, `key2=`, `admin=`), overridden by INSTALLGATE_* environment variables.
+ */
+export interface Settings {
+  /** Data directory (INSTALLGATE_HOME, default ./data). */
+  home: string;
+  /** Path of settings.ini. */
+  file: string;
+  host: string;
+  port: number;
+  /** API keys: `key` and `key2` are equally valid (spec §1.3, rotation). */
+  key: string;
+  key2: string;
+  /** Main administrator account name (settings.ini `admin=`). */
+  admin: string;
+  /** Where websites live when a website gives no path: `${homes_root}/${user}`. */
+  homes_root: string;
+  /** MariaDB server for application databases, e.g. mysql://root:pw@127.0.0.1:3307 ('' = none configured). */
+  db_url: string;
+  /** The state database: a sqlite file (default `${home}/installgate.db`) or a mysql:// / postgres:// URL. */
+  state_db: string;
+  /** Extra path (besides `/`) where v1 `cmd` requests are answered, e.g. `/installatron/index.cgi`. */
+  legacy_path: string;
+  /** Server-wide default of `autoup` for new installs (spec §4.5: ours, shipped as `minor`). */
+  default_autoup: 'none' | 'minor' | 'all';
+  /** Whether the key was generated at this start (then the start message says where it is). */
+  key_generated: boolean;
+}
+
+const zFile = z.object({
+  key: z.string().optional(),
+  key2: z.string().optional(),
+  admin: z.string().optional(),
+  homes_root: z.string().optional(),
+  db_url: z.string().optional(),
+  state_db: z.string().optional(),
+  legacy_path: z.string().optional(),
+  default_autoup: z.enum(['none', 'minor', 'all']).optional(),
+  host: z.string().optional(),
+  port: z.coerce.number().int().min(0).max(65535).optional(),
+}).passthrough();
+
+const zEnvPort = z.coerce.number().int().min(0).max(65535);
+
+/** A new random API key: 48 url-safe characters. */
+export function generateKey(): string {
+  return randomBytes(36).toString('base64url');
+}
+
+/**
+ * Reads (and on first start creates) settings.ini, applies environment overrides and validates the result.
+ * Throws an Error naming the offending setting: a server must not start on a broken configuration.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const home = path.resolve(env.INSTALLGATE_HOME || './data');
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const file = path.join(home, 'settings.ini');
+  let raw: Record<string, unknown> = {};
+  if (fs.existsSync(file)) raw = ini.parse(fs.readFileSync(file, 'utf8'));
+  const parsed = zFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: setting ${issue?.path.join('.')} is not valid: ${issue?.message}`);
+  }
+  const s = parsed.data;
+
+  let keyGenerated = false;
+  if (!s.key && !env.INSTALLGATE_API_KEY) {
+    // First start: generate a key and keep it, readable by the owner only.
+    const next = { ...raw, key: generateKey(), admin: s.admin ?? 'admin' };
+    fs.writeFileSync(file, ini.stringify(next), { mode: 0o600 });
+    s.key = next.key;
+    keyGenerated = true;
+  }
+  const port = env.INSTALLGATE_PORT !== undefined && env.INSTALLGATE_PORT !== ''
+    ? zEnvPort.safeParse(env.INSTALLGATE_PORT) : { success: true as const, data: s.port ?? 8080 };
+  if (!port.success) throw new Error(`INSTALLGATE_PORT is not a port number: ${env.INSTALLGATE_PORT}`);
+
+  const key = env.INSTALLGATE_API_KEY || s.key || '';
+  if (key.length < 8) throw new Error('the API key (settings.ini key= or INSTALLGATE_API_KEY) must have at least 8 characters');
+  return {
+    home,
+    file,
+    host: env.INSTALLGATE_HOST || s.host || '127.0.0.1',
+    port: port.data,
+    key,
+    key2: s.key2 ?? '',
+    admin: s.admin || 'admin',
+    homes_root: path.resolve(home, s.homes_root || 'homes'),
+    db_url: env.INSTALLGATE_DB_URL || s.db_url || '',
+    state_db: env.INSTALLGATE_STATE_DB || s.state_db || path.join(home, 'installgate.db'),
+    legacy_path: s.legacy_path || '',
+    default_autoup: s.default_autoup ?? 'minor',
+    key_generated: keyGenerated,
+  };
+}

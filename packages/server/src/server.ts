@@ -1,0 +1,51 @@
+import * as http from 'node:http';
+import { createEngine, type Engine } from '@installgate/core';
+import type { Settings } from './config/settings';
+import { createApp } from './app';
+import type { Logger } from './logger';
+import { openStateStore } from './open-state-store';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  engine: Engine;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/** Opens the state store, recovers tasks cut off by a previous stop, and listens. */
+export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
+  const db = openStateStore(settings.state_db);
+  const engine = await createEngine({
+    db,
+    settings: { admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup },
+    logger,
+  });
+  const nodeId = `${process.pid}@${Date.now()}`;
+  const recovered = await engine.tasks.recoverInterrupted(nodeId);
+  if (recovered.length > 0) logger.warn('tasks interrupted by the previous stop were marked failed', { count: recovered.length });
+  const app = createApp({ engine, settings, logger });
+  const server = http.createServer(app);
+  // Bounded waits: a slow or stuck client cannot hold a connection open for ever.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : settings.port;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    engine,
+    server,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await engine.close();
+    },
+  };
+}
