@@ -39,7 +39,10 @@ function expectEnvelope(op: string, status: number, body: Record<string, unknown
   // the application engine) — and only after the value itself was accepted.
   const notYet = op in NOT_YET_AVAILABLE || (op === 'installs.edit' && (APP_LEVEL_EDIT_FIELDS as readonly string[]).includes(String(body.errfield)));
   const allowed501 = notYet && status === 501 && body.errcode === 'not_implemented';
-  expect([op, status < 500 || allowed501]).toEqual([op, true]);
+  // A documented server-side condition (spec §1.11: failed_filesystem_*, failed_website_vhost …) is a 5xx by
+  // definition, e.g. the fixture installs here have no folder on disk. internal_error never is acceptable.
+  const documented5xx = status >= 500 && status !== 501 && /^failed_/.test(String(body.errcode));
+  expect([op, status < 500 || allowed501 || documented5xx]).toEqual([op, true]);
   expect(typeof body.result).toBe('boolean');
   expect(typeof body.message).toBe('string');
   if (body.result === false) expect([op, isErrcode(String(body.errcode))]).toEqual([op, true]);
@@ -50,6 +53,8 @@ function toQuery(p: Record<string, unknown>): string {
 }
 
 describe('fuzz: random parameters on every v2 route', () => {
+  // Routes that would change real applications are fuzzed too: the fixture installs have no files, so they stop at
+  // their first check of the disk, and new installs find no website for random URLs.
   test.each(V2_ROUTES.map((r) => [r.op, r] as const))('%s', async (_op, route) => {
     await fc.assert(fc.asyncProperty(params, pathId, pathId, fc.boolean(), async (p, id, slug, asJson) => {
       const url = route.path.replace(':id', encodeURIComponent(id)).replace(':slug', encodeURIComponent(slug));

@@ -14,6 +14,16 @@ import { createLogsService, type LogsService } from './logs/logs-service';
 import { createLocationsService, type LocationsService } from './settings/locations';
 import { createSchedulesService, type SchedulesService } from './settings/schedules';
 import { redactObject } from './secrets/redact';
+import { createCatalog, type Catalog } from './applications/catalog';
+import { createTaskRunner } from './tasks/task-runner';
+import { createInstallRepository } from './installs/install-repository';
+import { createInstallResources } from './workflows/install-resources';
+import { createApplicationsService, type ApplicationsService } from './workflows/applications-service';
+import { REAL_RUNTIME } from './workflows/runtime-port';
+import type { RuntimePort } from './workflows/ports';
+
+/** Written into records' `agent` (spec §7.1: the version of the installer that installed or imported it). */
+export const AGENT_VERSION = '0.1.0';
 
 /** What the engine is built from. The caller owns nothing after this: `engine.close()` closes `db`. */
 export interface EngineDeps {
@@ -24,6 +34,12 @@ export interface EngineDeps {
   clock?: () => number;
   /** Operational log; defaults to silent. Meta passed to it is redacted first. */
   logger?: Logger;
+  /** The application catalog; defaults to one built from `settings.appsDir` / `settings.mirrorDir`. */
+  catalog?: Catalog;
+  /** MariaDB, PHP and the application drivers; defaults to the real ones. */
+  runtime?: RuntimePort;
+  /** This node's id for task claims and restart recovery; defaults to pid and start time. */
+  nodeId?: string;
 }
 
 /** The engine: one service per resource, every method scoped by the actor it runs as. */
@@ -38,7 +54,13 @@ export interface Engine {
   logs: LogsService;
   locations: LocationsService;
   schedules: SchedulesService;
-  /** Closes the store. The engine must not be used afterwards. */
+  /** Applications and their releases (GET /browser): manifests joined with the local mirror. */
+  catalog: Catalog;
+  /** Installs, imports, uninstalls and edits of real applications. */
+  apps: ApplicationsService;
+  /** The id this engine claims tasks with (pass it to tasks.recoverInterrupted at start). */
+  readonly nodeId: string;
+  /** Waits for running operations, then closes the store. The engine must not be used afterwards. */
   close(): Promise<void>;
 }
 
@@ -56,29 +78,49 @@ function redactingLogger(inner: Logger): Logger {
  */
 export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const settings = checkEngineSettings(deps.settings);
+  const logger = redactingLogger(deps.logger ?? SILENT_LOGGER);
+  // Before the store is touched: a broken manifest stops the start (invalid_argument_manifest names file and member).
+  const catalog = deps.catalog ?? createCatalog({ appsDir: settings.appsDir!, mirrorDir: settings.mirrorDir!, logger });
   await migrateToLatest(deps.db);
   const ctx: EngineContext = {
     db: deps.db,
     settings,
     clock: deps.clock ?? systemClock,
-    logger: redactingLogger(deps.logger ?? SILENT_LOGGER),
+    logger,
   };
   const vis = createVisibility(ctx.db);
   const logs = createLogsService(ctx, vis);
   const locations = createLocationsService(ctx, vis);
   const schedules = createSchedulesService(ctx, vis);
   const tasks = createTasksService(ctx, vis, logs);
+  const users = createUsersService(ctx, { vis, logs });
+  const installs = createInstallsService(ctx, { vis, logs, locations, schedules, tasks });
+  const templates = createTemplatesService(ctx, { vis, logs });
+  const nodeId = deps.nodeId ?? `${process.pid}@${Date.now()}`;
+  const runtime = deps.runtime ?? REAL_RUNTIME;
+  const apps = createApplicationsService({
+    db: ctx.db, settings, clock: ctx.clock, logger, catalog, runtime,
+    dbServer: settings.dbUrl ? runtime.database.parseDbUrl(settings.dbUrl) : null,
+    users, installs, installsRepo: createInstallRepository(ctx.db), resources: createInstallResources(ctx.db),
+    locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId }), agent: AGENT_VERSION,
+  });
   return {
     settings,
     access: createAccessService(ctx),
-    users: createUsersService(ctx, { vis, logs }),
-    installs: createInstallsService(ctx, { vis, logs, locations, schedules, tasks }),
+    users,
+    installs,
     backups: createBackupsService(ctx, { vis, logs }),
-    templates: createTemplatesService(ctx, { vis, logs }),
+    templates,
     tasks,
     logs,
     locations,
     schedules,
-    close: () => ctx.db.destroy(),
+    catalog,
+    apps,
+    nodeId,
+    async close() {
+      await apps.drain();
+      await ctx.db.destroy();
+    },
   };
 }

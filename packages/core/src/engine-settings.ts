@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { EngineError } from '@installgate/contracts';
 
 /** Settings the engine needs from the operator's configuration (settings.ini). */
@@ -8,7 +9,20 @@ export interface EngineSettings {
   homesRoot: string;
   /** Auto-update policy given to new installs when the caller sends none (spec §9 #2). */
   defaultAutoup: 'none' | 'minor' | 'all';
+  /** Application manifests (apps/<id>/manifest.json). Absolute; default `<repo>/apps`. */
+  appsDir?: string;
+  /** The local application mirror (release archives + releases.json). Absolute; default `<repo>/.cache/app-mirror`. */
+  mirrorDir?: string;
+  /** The MariaDB server where application databases are created (`mysql://user:pass@host:port`); none: callers give db_*. */
+  dbUrl?: string;
 }
+
+/** The repository (or installed tree) the core package sits in: packages/core/{src,dist} → three levels up. */
+const REPO_ROOT = resolve(__dirname, '../../..');
+/** Default of `appsDir`: the manifests shipped with Installgate. */
+export const DEFAULT_APPS_DIR = resolve(REPO_ROOT, 'apps');
+/** Default of `mirrorDir`: where scripts/provision/build-app-mirror.sh builds the mirror for development and tests. */
+export const DEFAULT_MIRROR_DIR = resolve(REPO_ROOT, '.cache', 'app-mirror');
 
 /** The defaults the server applies when settings.ini is silent. */
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = Object.freeze({
@@ -26,5 +40,16 @@ export function checkEngineSettings(s: EngineSettings): EngineSettings {
   if (!/^[A-Za-z0-9._@-]{1,64}$/.test(s.admin)) throw bad('admin', 'settings: admin must be a valid username.');
   if (!s.homesRoot.startsWith('/')) throw bad('homesRoot', 'settings: homesRoot must be an absolute path.');
   if (!['none', 'minor', 'all'].includes(s.defaultAutoup)) throw bad('defaultAutoup', 'settings: defaultAutoup must be none, minor or all.');
-  return { admin: s.admin, homesRoot: s.homesRoot.replace(/\/+$/, '') || '/', defaultAutoup: s.defaultAutoup };
+  for (const field of ['appsDir', 'mirrorDir'] as const) {
+    const dir = s[field];
+    if (dir !== undefined && (typeof dir !== 'string' || !isAbsolute(dir))) throw bad(field, `settings: ${field} must be an absolute path.`);
+  }
+  return {
+    admin: s.admin,
+    homesRoot: s.homesRoot.replace(/\/+$/, '') || '/',
+    defaultAutoup: s.defaultAutoup,
+    appsDir: resolve(s.appsDir ?? DEFAULT_APPS_DIR),
+    mirrorDir: resolve(s.mirrorDir ?? DEFAULT_MIRROR_DIR),
+    dbUrl: s.dbUrl || undefined,
+  };
 }

@@ -2,7 +2,7 @@
  * @installgate/core — the engine. This file is the package's only export surface.
  */
 export { createEngine, type Engine, type EngineDeps } from './create-engine';
-export { DEFAULT_ENGINE_SETTINGS, checkEngineSettings, type EngineSettings } from './engine-settings';
+export { DEFAULT_ENGINE_SETTINGS, DEFAULT_APPS_DIR, DEFAULT_MIRROR_DIR, checkEngineSettings, type EngineSettings } from './engine-settings';
 export { SILENT_LOGGER, type Logger, type EngineContext } from './engine-context';
 
 export { openStore, type StoreOptions } from './db/connect';
@@ -41,3 +41,11 @@ export { BUILTIN_SCHEDULES, type SchedulesService, type ScheduleInsert } from '.
 
 export { makeInstallRecord, makeBackupRecord, makeTemplateRecord } from './testing/fixtures';
 export { createTempEngine, TEMP_ENGINE_START, type TempEngine } from './testing/temp-engine';
+
+export {
+  createCatalog, dateToUnix, type Catalog, type CatalogOptions, type BrowserQuery, type VersionsAvailable, type UpdateInfo,
+  type ReleaseArchive, type AutoupPolicy, type UpgradeFrom,
+} from './applications/catalog';
+export { zManifest, type Manifest, type ManifestVersion, type UpdateMode } from './applications/manifest-schema';
+export { loadManifests, loadManifestFile, type LoadedManifest } from './applications/load-manifests';
+export { compareVersions, isMinorUpdate, isVersion, newestFirst } from './applications/versions';

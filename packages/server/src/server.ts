@@ -13,16 +13,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the state store, recovers tasks cut off by a previous stop, and listens. */
-export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
+/**
+ * Opens the state store, recovers tasks cut off by a previous stop, and listens. `dbUrl` overrides the configured
+ * application database server (the binary passes the embedded MariaDB's URL here).
+ */
+export async function startServer(settings: Settings, logger: Logger, opts: { dbUrl?: string } = {}): Promise<RunningServer> {
   const db = openStateStore(settings.state_db);
   const engine = await createEngine({
     db,
-    settings: { admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup },
+    settings: {
+      admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup,
+      appsDir: settings.apps_dir || undefined, mirrorDir: settings.mirror_dir || undefined, dbUrl: opts.dbUrl ?? (settings.db_url || undefined),
+    },
     logger,
   });
-  const nodeId = `${process.pid}@${Date.now()}`;
-  const recovered = await engine.tasks.recoverInterrupted(nodeId);
+  const recovered = await engine.tasks.recoverInterrupted(engine.nodeId);
   if (recovered.length > 0) logger.warn('tasks interrupted by the previous stop were marked failed', { count: recovered.length });
   const app = createApp({ engine, settings, logger });
   const server = http.createServer(app);

@@ -1,1 +1,28 @@
-export {};
+/**
+ * @installgate/storage — backup locations: the StorageBackend interface, one backend per protocol (local, FTP/FTPS,
+ * SFTP, WebDAV, S3), the location-URI parser, a retry decorator and the shared conformance suite.
+ */
+export type { BackendFeatures, BackendScheme, GetOptions, ObjectInfo, PutOptions, StorageBackend } from './storage-backend';
+export {
+  STORAGE_ERROR_CODES,
+  RETRYABLE_BY_DEFAULT,
+  SECRET_MASK,
+  StorageError,
+  isStorageError,
+  maskSecrets,
+  type StorageErrorCode,
+  type StorageErrorOptions,
+} from './storage-error';
+export { redactConfig, type FtpLocation, type LocalLocation, type LocationConfig, type S3Location, type SftpLocation, type WebdavLocation } from './location-config';
+export { DEFAULT_PORTS, KEY_AUTH_PASSWORD, LocationUriError, parseLocationUri, type LocationUriErrorReason } from './location-uri';
+export { formatLocationUri, redactUri, type FormatLocationOptions } from './format-location-uri';
+export { TEMP_PREFIX, isTempName } from './object-key';
+export { BackendRegistry, type AnyBackendFactory, type BackendFactory, type ConfigFor, type OpenBackendOptions } from './registry';
+export { createDefaultRegistry, openBackend, type OpenOptions } from './open-backend';
+export { withRetry, type RetryOptions } from './with-retry';
+export { LocalBackend, localBackendFactory } from './backends/local';
+export { FtpBackend, ftpBackendFactory } from './backends/ftp';
+export { SftpBackend, sftpBackendFactory } from './backends/sftp';
+export { WebdavBackend, webdavBackendFactory } from './backends/webdav';
+export { S3Backend, s3BackendFactory } from './backends/s3';
+export { runStorageConformance, type ConformanceOptions, type ConformanceTarget } from './test/conformance';

@@ -29,7 +29,7 @@ describe('openStore (sqlite3) and migrations', () => {
     await migrateToLatest(db);
     await migrateToLatest(db);
     const tables = (await db('sqlite_master').where({ type: 'table' }).pluck('name')) as string[];
-    for (const t of ['users', 'websites', 'installs', 'backups', 'templates', 'tasks', 'install_locks', 'logs', 'backup_locations', 'backup_schedules']) {
+    for (const t of ['users', 'websites', 'installs', 'backups', 'templates', 'tasks', 'install_locks', 'logs', 'backup_locations', 'backup_schedules', 'install_resources']) {
       expect(tables).toContain(t);
     }
     const done = (await db('installgate_migrations').pluck('name')) as string[];
@@ -39,7 +39,7 @@ describe('openStore (sqlite3) and migrations', () => {
     // A second process opening the same file sees a migrated store.
     const again = openStore({ client: 'sqlite3', filename });
     await migrateToLatest(again);
-    expect(await again('installgate_migrations').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(await again('installgate_migrations').count({ n: '*' })).toEqual([{ n: MIGRATIONS.length }]);
     await again.destroy();
   });
 

@@ -32,6 +32,12 @@ export interface Settings {
   default_autoup: 'none' | 'minor' | 'all';
   /** Whether the key was generated at this start (then the start message says where it is). */
   key_generated: boolean;
+  /** Start a private MariaDB under the data directory when no db_url is configured (settings.ini `embedded_db=`). */
+  embedded_db: boolean;
+  /** Application manifests (settings.ini `apps_dir=`, env INSTALLGATE_APPS_DIR); '' = the engine's default (<repo>/apps). */
+  apps_dir: string;
+  /** Application mirror (`mirror_dir=`, env INSTALLGATE_MIRROR_DIR); '' = the engine's default (<repo>/.cache/app-mirror). */
+  mirror_dir: string;
 }
 
 const zFile = z.object({
@@ -45,6 +51,9 @@ const zFile = z.object({
   default_autoup: z.enum(['none', 'minor', 'all']).optional(),
   host: z.string().optional(),
   port: z.coerce.number().int().min(0).max(65535).optional(),
+  apps_dir: z.string().optional(),
+  embedded_db: z.enum(['yes', 'no', 'true', 'false', '1', '0']).optional(),
+  mirror_dir: z.string().optional(),
 }).passthrough();
 
 const zEnvPort = z.coerce.number().int().min(0).max(65535);
@@ -99,5 +108,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     legacy_path: s.legacy_path || '',
     default_autoup: s.default_autoup ?? 'minor',
     key_generated: keyGenerated,
+    embedded_db: !['no', 'false', '0'].includes(String(s.embedded_db ?? 'yes')),
+    // The environment is read relative to the working directory (as INSTALLGATE_HOME), settings.ini relative to the
+    // data directory (as homes_root).
+    apps_dir: env.INSTALLGATE_APPS_DIR ? path.resolve(env.INSTALLGATE_APPS_DIR) : s.apps_dir ? path.resolve(home, s.apps_dir) : '',
+    mirror_dir: env.INSTALLGATE_MIRROR_DIR ? path.resolve(env.INSTALLGATE_MIRROR_DIR) : s.mirror_dir ? path.resolve(home, s.mirror_dir) : '',
   };
 }

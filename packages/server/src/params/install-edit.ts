@@ -40,10 +40,8 @@ export const zInstallRecordEdit = z.object({
 
 export type InstallRecordEdit = z.infer<typeof zInstallRecordEdit>;
 
-export type NormalisedInstallEdit = Omit<InstallRecordEdit, 'autobk'> & { autobk?: Autobk };
-
 /** Splits v1-style `autobk=<schedule id>` into `autobk=schedule` + `autobk_schedule`. */
-export function normaliseAutobk(edit: InstallRecordEdit): NormalisedInstallEdit {
+export function normaliseAutobk<T extends { autobk?: string; autobk_schedule?: string }>(edit: T): Omit<T, 'autobk'> & { autobk?: Autobk } {
   const { autobk, ...rest } = edit;
   if (autobk === undefined) return rest;
   if (autobk === '') return { ...rest, autobk: 'none' };
@@ -52,8 +50,21 @@ export function normaliseAutobk(edit: InstallRecordEdit): NormalisedInstallEdit 
   return { ...rest, autobk: 'schedule', autobk_schedule: autobk };
 }
 
+/** Members of `POST /installs/{id}` that change the application itself (its admin account, title, database). */
+export const zAppEdit = z.object({
+  login: z.string().min(1).max(60).optional(),
+  passwd: z.string().min(6).max(200).optional(),
+  email: z.string().min(3).max(320).optional(),
+  sitetitle: z.string().max(200).optional(),
+  db_host: z.string().min(1).max(255).optional(),
+  db_name: z.string().min(1).max(64).optional(),
+  db_user: z.string().min(1).max(80).optional(),
+  db_pass: z.string().max(255).optional(),
+  db_prefix: z.string().max(32).optional(),
+});
+
 /**
- * Members of `POST /installs/{id}` that change the application itself (its files, database or admin account).
- * They are applied by the application engine; until it is present for an install they are refused clearly.
+ * Members of `POST /installs/{id}` this release cannot apply yet: moving an install to another URL or changing its
+ * language means moving or rewriting a live site (clone + delete); they are refused whole, nothing changes.
  */
-export const APP_LEVEL_EDIT_FIELDS = ['url', 'db_host', 'db_name', 'db_user', 'db_pass', 'db_prefix', 'language', 'login', 'passwd', 'email', 'sitetitle'] as const;
+export const APP_LEVEL_EDIT_FIELDS = ['url', 'language'] as const;

@@ -3,7 +3,7 @@ import { EngineError, TASK_COMPLETE_MESSAGE } from '@installgate/contracts';
 import type { OpTable } from '../operation';
 import { parseParams } from '../params/parse-params';
 import { zBool, zLimit, zOffset } from '../params/coerce';
-import { APP_LEVEL_EDIT_FIELDS, normaliseAutobk, zInstallRecordEdit } from '../params/install-edit';
+import { APP_LEVEL_EDIT_FIELDS, normaliseAutobk, zAppEdit, zInstallRecordEdit } from '../params/install-edit';
 
 const zInstallsList = z.object({
   user: z.string().optional(),
@@ -34,13 +34,16 @@ export const installRoutes: OpTable = {
         // Refuse the whole call rather than apply half of it.
         throw new EngineError('not_implemented', {
           errfield: field,
-          message: `Changing ${field} of an install needs the application engine, which this release does not include yet; nothing was changed.`,
+          message: `Changing ${field} of an install is not available in this release yet (clone the install to the new URL instead); nothing was changed.`,
         });
       }
     }
     const edit = normaliseAutobk(parseParams(zInstallRecordEdit, params));
+    const appEdit = Object.fromEntries(Object.entries(parseParams(zAppEdit, params)).filter(([, v]) => v !== undefined));
     const { delete: forget, delete_backups: forgetBackups, ...patch } = edit;
     await engine.installs.get(scope, path.id!); // 404/403 before anything changes
+    // The application first: if it refuses (bad database, folder gone), the record is left as it was.
+    if (Object.keys(appEdit).length > 0) await engine.apps.edit(scope, path.id!, appEdit);
     if (forgetBackups) await engine.installs.forgetBackups(scope, path.id!);
     if (forget) {
       const before = await engine.installs.get(scope, path.id!);

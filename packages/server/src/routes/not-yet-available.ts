@@ -7,9 +7,9 @@ import type { OpContext, OpHandler, OpTable } from '../operation';
  * then answer 501 `not_implemented` — never a pretended success.
  */
 export const NOT_YET_AVAILABLE = {
-  'browser.list': null, 'browser.get': null, 'browser.install': null, 'browser.import': null, 'browser.migrate': null,
+  'browser.migrate': null,
   'installs.update': 'install', 'installs.backup': 'install', 'installs.template': 'install', 'installs.clone': 'install',
-  'installs.sync': 'install', 'installs.login': 'install', 'installs.uninstall': 'install',
+  'installs.sync': 'install', 
   'plugins.list': 'install', 'plugins.get': 'install', 'plugins.edit': 'install', 'plugins.uninstall': 'install',
   'themes.list': 'install', 'themes.get': 'install', 'themes.edit': 'install', 'themes.uninstall': 'install',
   'backups.import': null, 'backups.restore': 'backup', 'backups.restoreto': 'backup', 'backups.delete': 'backup',

@@ -1,0 +1,91 @@
+/**
+ * The contract between install workflows and one kind of application: what it takes to install, read, change and
+ * log into a real copy of the application in a folder. Workflows own the folder (extraction, emptiness checks,
+ * undo) and the database (creation, dumps); a driver only touches the application's own config and runs the
+ * application's own code.
+ */
+import type { DbCredentials } from '../runtime/db-server';
+
+export type DriverName = 'wordpress' | 'php-installer' | 'static-installer';
+
+/** The install fields of the API (spec §2.1) that reach the application itself. */
+export interface InstallFields {
+  login: string;
+  passwd: string;
+  email: string;
+  sitetitle: string;
+  sitetagline?: string;
+  /** API language code: `en`, or a locale the release ships (WordPress: `de_DE`, or `de` when one `de_*` exists). */
+  language: string;
+}
+
+export interface AddonInfo {
+  /** Slug: the plugin's folder (or file name without .php), the theme's stylesheet folder. */
+  id: string;
+  version: string;
+  activated: boolean;
+  autoup: 'none' | 'all';
+}
+
+export interface AddonList {
+  plugins: AddonInfo[];
+  themes: AddonInfo[];
+}
+
+export interface DriverInstallInput {
+  /** The release's files are extracted here already. */
+  dir: string;
+  /** The install's public URL (no trailing slash needed). */
+  url: string;
+  /** Required when `usesDatabase`; null otherwise. */
+  db: DbCredentials | null;
+  fields: InstallFields;
+  /** `yes`: the application's sample content; `no`: a blank site. */
+  content: 'yes' | 'no';
+  /** API `db_host_ip`: reach the database at this host during the install; the config keeps `db.db_host`. */
+  dbHostForInstall?: string;
+}
+
+export interface DriverInstallResult {
+  version: string;
+  /** Tables the application created (all of them start with `db.db_prefix`). */
+  tables: string[];
+  /** Top-level names the driver added to `dir` (configs, generated pages), for the record's `files` and undo. */
+  files: string[];
+}
+
+export interface DetectedInstall {
+  version: string;
+  /** From the application's config; null without a database or when the config's values are not literals. */
+  db: DbCredentials | null;
+  /** What could be read from the running application (empty when its database is unreachable). */
+  fields: Partial<InstallFields>;
+}
+
+export interface AppDriver {
+  readonly name: DriverName;
+  readonly usesDatabase: boolean;
+  /** Admin path relative to the URL for the install record's `link_admin` ('' when there is none). */
+  readonly adminPath: string;
+  /**
+   * Writes the app's config and runs the app's own installer. On failure it removes what it added (config file,
+   * tables with the prefix) and throws an EngineError: `invalid_argument_<field>` for input the app refused,
+   * `invalid_argument_db_*` for database settings that do not work, `internal_error` otherwise (message redacted).
+   */
+  install(i: DriverInstallInput): Promise<DriverInstallResult>;
+  /** Reads an existing install (import); null when `dir` holds no such application. */
+  detect(dir: string): Promise<DetectedInstall | null>;
+  /**
+   * Applies changed fields to the running application (WordPress: admin login/password/email via its APIs,
+   * blogname, blogdescription). `login`: the administrator to change (default: the first administrator).
+   */
+  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string }): Promise<void>;
+  /** Rewrites the database settings in the app's config (after the caller moved or changed the database). */
+  setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
+  /** A one-time, short-lived URL that logs the caller into the admin area; `not_implemented` where unsupported. */
+  createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
+  /** Installed plugins and themes (WordPress); empty lists for the others. */
+  addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<AddonList>;
+  /** The version the files say (wp-includes/version.php, VERSION). */
+  version(dir: string): Promise<string>;
+}

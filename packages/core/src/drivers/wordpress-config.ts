@@ -1,0 +1,110 @@
+/**
+ * wp-config.php: written fresh for a new install, read for an import, its database settings rewritten in place
+ * after a move. Only literal values are read or replaced; everything else in an existing file is left as it is.
+ */
+import { randomBytes } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EngineError } from '@installgate/contracts';
+import type { DbCredentials } from '../runtime/db-server';
+import { PHP_STRING, phpString, readText, unphpString } from './php-support';
+
+const SALT_NAMES = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT'];
+const DB_DEFINES = { db_name: 'DB_NAME', db_user: 'DB_USER', db_pass: 'DB_PASSWORD', db_host: 'DB_HOST' } as const;
+
+/** A new wp-config.php: the database, fresh random salts, and core updates left to Installgate. */
+export function renderWpConfig(db: DbCredentials): string {
+  // 48 random bytes → 64 base64 characters per salt: as strong as WordPress's own generator, and quote-free.
+  const salts = SALT_NAMES.map((n) => `define( '${n}', ${phpString(randomBytes(48).toString('base64'))} );`);
+  return [
+    '<?php',
+    '/**',
+    ' * WordPress configuration, written by Installgate.',
+    ' * The database settings are managed by Installgate: change them by editing the install, not here.',
+    ' */',
+    '',
+    `define( 'DB_NAME', ${phpString(db.db_name)} );`,
+    `define( 'DB_USER', ${phpString(db.db_user)} );`,
+    `define( 'DB_PASSWORD', ${phpString(db.db_pass)} );`,
+    `define( 'DB_HOST', ${phpString(db.db_host)} );`,
+    "define( 'DB_CHARSET', 'utf8mb4' );",
+    "define( 'DB_COLLATE', '' );",
+    '',
+    ...salts,
+    '',
+    `$table_prefix = ${phpString(db.db_prefix)};`,
+    '',
+    "define( 'WP_DEBUG', false );",
+    '',
+    '// Core updates are Installgate\'s job (the install\'s autoup setting), with a backup first.',
+    "define( 'WP_AUTO_UPDATE_CORE', false );",
+    '',
+    "if ( ! defined( 'ABSPATH' ) ) {",
+    "\tdefine( 'ABSPATH', __DIR__ . '/' );",
+    '}',
+    '',
+    "require_once ABSPATH . 'wp-settings.php';",
+    '',
+  ].join('\n');
+}
+
+function defineRe(name: string): RegExp {
+  return new RegExp(`define\\s*\\(\\s*(['"])${name}\\1\\s*,\\s*(${PHP_STRING})\\s*\\)`);
+}
+const PREFIX_RE = new RegExp(`\\$table_prefix\\s*=\\s*(${PHP_STRING})\\s*;`);
+
+/** The database settings of a wp-config.php text; null unless all five are string literals. */
+export function parseWpConfig(text: string): DbCredentials | null {
+  const out: Partial<DbCredentials> = {};
+  for (const [key, name] of Object.entries(DB_DEFINES) as [keyof typeof DB_DEFINES, string][]) {
+    const m = defineRe(name).exec(text);
+    const v = m ? unphpString(m[2]) : null;
+    if (v === null) return null;
+    out[key] = v;
+  }
+  const p = PREFIX_RE.exec(text);
+  const prefix = p ? unphpString(p[1]) : null;
+  if (prefix === null) return null;
+  return { ...(out as Omit<DbCredentials, 'db_prefix'>), db_prefix: prefix };
+}
+
+/**
+ * `text` with DB_NAME, DB_USER, DB_PASSWORD, DB_HOST and `$table_prefix` replaced. Throws internal_error when one
+ * of them is not a literal (a config that computes them is not ours to rewrite).
+ */
+export function rewriteWpConfig(text: string, db: DbCredentials): string {
+  let out = text;
+  for (const [key, name] of Object.entries(DB_DEFINES) as [keyof typeof DB_DEFINES, string][]) {
+    if (!defineRe(name).test(out)) throw new EngineError('internal_error', { message: `wp-config.php has no literal ${name} to rewrite.` });
+    // A replacer function: the values may contain `$`, which a replacement string would interpret.
+    out = out.replace(defineRe(name), () => `define( '${name}', ${phpString(db[key])} )`);
+  }
+  if (!PREFIX_RE.test(out)) throw new EngineError('internal_error', { message: 'wp-config.php has no literal $table_prefix to rewrite.' });
+  return out.replace(PREFIX_RE, () => `$table_prefix = ${phpString(db.db_prefix)};`);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Where the site's wp-config.php is: in `dir`, or (as wp-load.php allows) one folder up when that folder is not
+ * itself a WordPress root. Null when there is none.
+ */
+export async function findWpConfig(dir: string): Promise<string | null> {
+  const here = join(dir, 'wp-config.php');
+  if (await exists(here)) return here;
+  const up = join(dirname(dir), 'wp-config.php');
+  if ((await exists(up)) && !(await exists(join(dirname(dir), 'wp-settings.php')))) return up;
+  return null;
+}
+
+/** The site's database settings from its wp-config.php, or null. */
+export async function readWpConfigDb(dir: string): Promise<DbCredentials | null> {
+  const file = await findWpConfig(dir);
+  const text = file ? await readText(file) : null;
+  return text === null ? null : parseWpConfig(text);
+}

@@ -1,0 +1,177 @@
+/**
+ * WordPress: a normal wp-config.php, WordPress's own installer (wp_install) run headless under PHP CLI, changes
+ * through WordPress's own APIs, and one-time login files for SSO. The PHP side lives in php/wordpress/.
+ *
+ * Languages: the mirrored releases ship no language packs (Debian's l10n files and Playground's builds have none),
+ * so only `en` installs; a release that has wp-content/languages/<locale>.mo also accepts that locale.
+ */
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineError, invalidArgument } from '@installgate/contracts';
+import { checkCredentials, dropTables, listTables } from '../runtime/app-database';
+import type { DbCredentials } from '../runtime/db-server';
+import { phpHelper, runPhp } from '../runtime/php';
+import type { AddonList, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields } from './app-driver';
+import { checkInstallFields, checkPassword, fsError, helperResult, readText, writeConfigAtomic } from './php-support';
+import { findWpConfig, readWpConfigDb, renderWpConfig, rewriteWpConfig } from './wordpress-config';
+import { writeLoginFile } from './wordpress-sso';
+
+const INSTALL_TIMEOUT_MS = 180_000;
+const HELPER_TIMEOUT_MS = 60_000;
+
+interface InspectResult {
+  version: string;
+  siteurl: string;
+  fields: { sitetitle: string; sitetagline: string; email: string; login: string | null; locale: string };
+  plugins: AddonList['plugins'];
+  themes: AddonList['themes'];
+}
+
+/** API language → WordPress locale ('' = en_US, WordPress's built-in language). */
+async function resolveLocale(dir: string, language: string | undefined): Promise<string> {
+  if (!language || /^en([_-]us)?$/i.test(language)) return '';
+  const shipped = (await readdir(join(dir, 'wp-content', 'languages')).catch(() => [] as string[]))
+    .filter((n) => /^[a-z]{2,3}(_[A-Za-z0-9_]+)?\.mo$/.test(n))
+    .map((n) => n.slice(0, -3));
+  const locale = shipped.find((l) => l === language) ?? shipped.find((l) => l.split('_')[0] === language);
+  if (!locale) {
+    throw invalidArgument('language', `This WordPress release ships no ${language} language files; available: ${['en', ...shipped].join(', ')}.`);
+  }
+  return locale;
+}
+
+function languageOf(locale: string): string {
+  return !locale || locale === 'en_US' ? 'en' : locale;
+}
+
+async function runHelper<T>(script: string, dir: string, input: Record<string, unknown>, what: string, secrets: string[], timeoutMs = HELPER_TIMEOUT_MS): Promise<T> {
+  const r = await runPhp(phpHelper('wordpress', script), { cwd: dir, input: { dir, ...input }, timeoutMs });
+  return helperResult<T>(r, what, secrets);
+}
+
+async function inspect(dir: string, url: string): Promise<InspectResult> {
+  return runHelper<InspectResult>('inspect.php', dir, { url }, 'Reading the WordPress site', []);
+}
+
+export const wordpressDriver: AppDriver = {
+  name: 'wordpress',
+  usesDatabase: true,
+  adminPath: 'wp-admin',
+
+  async install(i: DriverInstallInput): Promise<DriverInstallResult> {
+    const { dir, url, db, fields } = i;
+    if (!db) throw new EngineError('empty_argument_db_name');
+    checkInstallFields(fields);
+    // wpdb::set_prefix() refuses anything else, and an empty prefix would mix WordPress into other apps' tables.
+    if (!/^[A-Za-z0-9_]{1,32}$/.test(db.db_prefix)) throw invalidArgument('db_prefix', 'The table prefix must be 1–32 letters, digits or _.');
+    const installDb = i.dbHostForInstall ? { ...db, db_host: i.dbHostForInstall } : db;
+    await checkCredentials(installDb);
+    if ((await listTables(installDb, db.db_prefix)).length > 0) {
+      throw invalidArgument('db_prefix', 'The database already has tables with this prefix.');
+    }
+    const locale = await resolveLocale(dir, fields.language);
+    if (await findWpConfig(dir)) throw new EngineError('internal_error', { message: `${dir} already has a wp-config.php.` });
+
+    const config = join(dir, 'wp-config.php');
+    try {
+      // 0640: it holds the database password.
+      await writeFile(config, renderWpConfig(installDb), { mode: 0o640, flag: 'wx' });
+    } catch (e) {
+      throw fsError(e);
+    }
+    try {
+      const res = await runHelper<{ version: string }>(
+        'install.php',
+        dir,
+        {
+          url,
+          title: fields.sitetitle,
+          tagline: fields.sitetagline,
+          login: fields.login,
+          email: fields.email,
+          password: fields.passwd,
+          public: true,
+          content: i.content,
+          locale,
+        },
+        'The WordPress installer',
+        [db.db_pass, fields.passwd],
+        INSTALL_TIMEOUT_MS,
+      );
+      if (i.dbHostForInstall) await writeConfigAtomic(config, rewriteWpConfig(await readFile(config, 'utf8'), db));
+      const tables = await listTables(installDb, db.db_prefix);
+      return { version: res.version, tables, files: ['wp-config.php'] };
+    } catch (e) {
+      // Leave the folder and database as they were before: the prefix had no tables, so all of them are ours.
+      await rm(config, { force: true }).catch(() => undefined);
+      const left = await listTables(installDb, db.db_prefix).catch(() => [] as string[]);
+      await dropTables(installDb, left).catch(() => undefined);
+      throw e;
+    }
+  },
+
+  async detect(dir: string): Promise<DetectedInstall | null> {
+    if ((await readText(join(dir, 'wp-settings.php'))) === null) return null;
+    const versionPhp = await readText(join(dir, 'wp-includes', 'version.php'));
+    const version = versionPhp && /\$wp_version\s*=\s*'([^']+)'/.exec(versionPhp)?.[1];
+    if (!version) return null;
+    const db = await readWpConfigDb(dir);
+    let fields: Partial<InstallFields> = {};
+    if (db) {
+      try {
+        const f = (await inspect(dir, '')).fields;
+        fields = {
+          sitetitle: f.sitetitle,
+          sitetagline: f.sitetagline,
+          email: f.email,
+          language: languageOf(f.locale),
+          ...(f.login ? { login: f.login } : {}),
+        };
+      } catch {
+        // The database is unreachable or the site is broken: version and config are still worth returning.
+      }
+    }
+    return { version, db, fields };
+  },
+
+  async setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string }): Promise<void> {
+    const c = i.changes;
+    const changes: Record<string, string> = {};
+    if (c.login !== undefined) changes.login = c.login;
+    if (c.passwd !== undefined) {
+      checkPassword(c.passwd);
+      changes.passwd = c.passwd;
+    }
+    if (c.email !== undefined) changes.email = c.email;
+    if (c.sitetitle !== undefined) changes.sitetitle = c.sitetitle;
+    if (c.sitetagline !== undefined) changes.sitetagline = c.sitetagline;
+    if (c.language !== undefined) changes.locale = await resolveLocale(i.dir, c.language);
+    if (Object.keys(changes).length === 0) return;
+    // i.db is not needed: wp-config.php is what WordPress connects with.
+    await runHelper('set-fields.php', i.dir, { url: i.url, login: i.login, changes }, 'Changing the WordPress site', c.passwd ? [c.passwd] : []);
+  },
+
+  async setDatabase(i: { dir: string; db: DbCredentials }): Promise<void> {
+    const file = await findWpConfig(i.dir);
+    const text = file ? await readText(file) : null;
+    if (!file || text === null) throw new EngineError('failed_filesystem_directory', { message: `No wp-config.php for ${i.dir}.` });
+    await writeConfigAtomic(file, rewriteWpConfig(text, i.db));
+  },
+
+  async createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string> {
+    await this.version(i.dir); // not a WordPress folder → failed_filesystem_directory, before anything is written
+    return writeLoginFile(i);
+  },
+
+  async addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<AddonList> {
+    const r = await inspect(i.dir, i.url);
+    return { plugins: r.plugins, themes: r.themes };
+  },
+
+  async version(dir: string): Promise<string> {
+    const text = await readText(join(dir, 'wp-includes', 'version.php'));
+    const v = text && /\$wp_version\s*=\s*'([^']+)'/.exec(text)?.[1];
+    if (!v) throw new EngineError('failed_filesystem_directory', { message: `${dir} holds no WordPress (wp-includes/version.php).` });
+    return v;
+  },
+};

@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import { EngineError, type Install } from '@installgate/contracts';
+import type { Scope } from '../access/actor';
+import type { AppDeps } from './app-deps';
+import { givenDatabase, tablePrefix } from './install-request';
+import type { InstallFields } from './ports';
+import { recordDb } from './uninstall-application';
+
+/** The members of `POST /installs/{id}` that change the application itself (spec §2.2). */
+export interface AppEdit {
+  login?: string;
+  passwd?: string;
+  email?: string;
+  sitetitle?: string;
+  db_host?: string;
+  db_name?: string;
+  db_user?: string;
+  db_pass?: string;
+  db_prefix?: string;
+}
+
+const FIELD_MEMBERS = ['login', 'passwd', 'email', 'sitetitle'] as const;
+const DB_MEMBERS = ['db_host', 'db_name', 'db_user', 'db_pass', 'db_prefix'] as const;
+
+/**
+ * Applies application-level edits to the real application, then to the record: the admin account and site title
+ * through the application's own APIs (WordPress: wp_set_password, wp_update_user, blogname), database settings by
+ * rewriting its config after checking that the new database answers. Runs under the install's lock.
+ */
+export async function editApplication(deps: AppDeps, scope: Scope, id: string, edit: AppEdit): Promise<Install> {
+  const install = await deps.installs.get(scope, id);
+  if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
+  const manifest = deps.catalog.manifest(install.application);
+  const driver = deps.runtime.driverFor(manifest.driver);
+  const changes: Partial<InstallFields> = {};
+  for (const k of FIELD_MEMBERS) if (edit[k] !== undefined) changes[k] = edit[k];
+  const dbTouched = DB_MEMBERS.some((k) => edit[k] !== undefined);
+  const current = recordDb(install);
+  const nextDb = dbTouched
+    ? givenDatabase({ db_host: edit.db_host ?? current?.db_host, db_name: edit.db_name ?? current?.db_name, db_user: edit.db_user ?? current?.db_user, db_pass: edit.db_pass ?? current?.db_pass }, tablePrefix({ db_prefix: edit.db_prefix ?? install.db_prefix }, install.db_prefix))
+    : null;
+  const secrets = [edit.passwd ?? '', edit.db_pass ?? '', install.db_pass].filter((s) => s !== '');
+  await deps.runner.run({
+    cmd: 'installs/edit', user: install.user, installId: id, url: install.url, title: install.title, label: '_tasks_editing',
+    payload: { install: id, members: Object.keys(edit) }, lockInstall: id, secrets,
+  }, async () => {
+    if (nextDb) {
+      await deps.runtime.database.checkCredentials(nextDb);
+      await driver.setDatabase({ dir: install.path, db: nextDb });
+    }
+    if (Object.keys(changes).length > 0) await driver.setFields({ dir: install.path, url: install.url, db: nextDb ?? current, changes });
+    const fresh = (await deps.installsRepo.get(id)) ?? install;
+    const next: Install = {
+      ...fresh,
+      ...(changes.login !== undefined ? { login: changes.login } : {}),
+      ...(changes.email !== undefined ? { email: changes.email } : {}),
+      ...(changes.sitetitle !== undefined ? { sitetitle: changes.sitetitle, title: changes.sitetitle } : {}),
+      ...(nextDb ? { db_host: nextDb.db_host, db_name: nextDb.db_name, db_user: nextDb.db_user, db_pass: nextDb.db_pass, db_prefix: nextDb.db_prefix, db_type: 'mysql' } : {}),
+      time_updated: deps.clock(),
+    };
+    await deps.installsRepo.replace(next);
+    await deps.logs.write({ user: install.user, cmd: 'installs/edit', install: id, url: install.url, title: next.title,
+      message: `Changed ${Object.keys(edit).join(', ')} of ${next.title}.` }, secrets);
+  }, { background: false });
+  return deps.installs.get(scope, id);
+}
+
+/** `POST /installs/{id}/login` (v1 `createadminsso`): a one-time URL into the application's admin area. */
+export async function adminLoginUrl(deps: AppDeps, scope: Scope, id: string, opts: { redirect?: string }): Promise<string> {
+  const install = await deps.installs.get(scope, id);
+  if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
+  const manifest = deps.catalog.manifest(install.application);
+  const url = await deps.runtime.driverFor(manifest.driver).createLoginUrl({ dir: install.path, url: install.url, db: recordDb(install), login: install.login, redirect: opts.redirect });
+  await deps.logs.write({ user: install.user, cmd: 'installs/login', install: id, url: install.url, title: install.title, message: `Created a one-time admin login for ${install.title}.` });
+  return url;
+}

@@ -1,0 +1,85 @@
+import type { ApplicationVersion, InstallPlugin } from '@installgate/contracts';
+
+/*
+ * What the install workflows need from the catalog, the database runtime and the application drivers, as narrow
+ * interfaces. create-engine passes the real implementations (applications/, runtime/, drivers/); the workflows
+ * depend on nothing else, which keeps them testable and the wiring in one place.
+ */
+
+/** The manifest members the workflows read (apps/<id>/manifest.json). */
+export interface ManifestPort {
+  id: string;
+  name: string;
+  driver: string;
+  db: 'mysql' | 'none';
+  link_admin: string;
+  default_prefix: string;
+}
+
+export interface CatalogPort {
+  /** Throws application_not_found. */
+  manifest(appId: string): ManifestPort;
+  /** The versions of an app present in the mirror; with `version`, that one (throws invalid_argument_version). */
+  get(appId: string, q: { version?: string }): ApplicationVersion[];
+  newestInstallable(appId: string): string;
+  release(appId: string, version: string): { archive: string; sha256: string; size: number; version: string };
+  updateInfo(appId: string, fromVersion: string): { version_available: string; version_available_minor: string; version_updates_available: number };
+}
+
+export interface DbCredentials {
+  db_host: string;
+  db_name: string;
+  db_user: string;
+  db_pass: string;
+  db_prefix: string;
+}
+
+export interface DbServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export interface DatabasePort {
+  parseDbUrl(url: string): DbServer;
+  createAppDatabase(server: DbServer, opts: { hint: string }): Promise<DbCredentials>;
+  dropAppDatabase(server: DbServer, opts: { db_name: string; db_user: string }): Promise<void>;
+  checkCredentials(creds: DbCredentials): Promise<void>;
+  listTables(creds: DbCredentials, prefix: string): Promise<string[]>;
+  dropTables(creds: DbCredentials, tables: string[]): Promise<void>;
+  serverVersion(server: DbServer | DbCredentials): Promise<string>;
+}
+
+export interface InstallFields {
+  login: string;
+  passwd: string;
+  email: string;
+  sitetitle: string;
+  sitetagline?: string;
+  language: string;
+}
+
+export interface Addons {
+  plugins: InstallPlugin[];
+  themes: InstallPlugin[];
+}
+
+export interface DriverPort {
+  readonly name: string;
+  readonly usesDatabase: boolean;
+  install(i: { dir: string; url: string; db: DbCredentials | null; fields: InstallFields; content: 'yes' | 'no'; dbHostForInstall?: string }): Promise<{ version: string; tables: string[] }>;
+  detect(dir: string): Promise<{ version: string; db: DbCredentials | null; fields: Partial<InstallFields> } | null>;
+  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields> }): Promise<void>;
+  setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
+  createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
+  addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<Addons>;
+  version(dir: string): Promise<string>;
+}
+
+export interface RuntimePort {
+  database: DatabasePort;
+  driverFor(name: string): DriverPort;
+  extractRelease(archive: string, destDir: string, opts?: { stripTopFolder?: boolean }): Promise<{ entries: string[] }>;
+  phpVersion(): Promise<string>;
+}

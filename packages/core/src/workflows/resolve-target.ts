@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EngineError, type User } from '@installgate/contracts';
+import type { Scope } from '../access/actor';
+import type { ResolvedUrl } from '../users/resolve-url';
+import type { AppDeps } from './app-deps';
+
+/** Where an install goes: its owner, the owner's website and the absolute directory for the URL. */
+export interface InstallTarget {
+  owner: User;
+  resolved: ResolvedUrl;
+  /** Absolute directory of the install. */
+  dir: string;
+}
+
+/** Entries a fresh install may share its folder with (they belong to the web server, not to an application). */
+const IGNORABLE = new Set(['.well-known', 'cgi-bin', '.DS_Store']);
+
+/**
+ * The owner of a new install: the account the call runs as; for the main admin (no `user`), the one account whose
+ * website serves the URL. None → invalid_argument_url; several → empty_argument_user (say which one).
+ */
+export async function resolveOwner(deps: AppDeps, scope: Scope, url: string): Promise<User> {
+  if (scope.actor.kind === 'account') return deps.users.get(scope, scope.actor.id);
+  const matches: User[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await deps.users.list(scope, { offset, limit: 500 });
+    for (const u of page.items) {
+      try {
+        await deps.users.resolveUrl(scope, u.id, url);
+        matches.push(u);
+      } catch {
+        // not this user's website
+      }
+    }
+    if (!page.has_more) break;
+  }
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new EngineError('invalid_argument_url', { errfield: 'url', message: 'No website of any user serves this URL; create the user and its website first (POST /users).' });
+  throw new EngineError('empty_argument_user', { errfield: 'user', message: `Several users have a website for this URL (${matches.map((m) => m.id).join(', ')}); name one with user.` });
+}
+
+/** Resolves the URL to the owner's website and directory, and checks the directory can take a new install. */
+export async function resolveTarget(deps: AppDeps, scope: Scope, url: string, opts: { mustBeEmpty: boolean }): Promise<InstallTarget> {
+  const owner = await resolveOwner(deps, scope, url);
+  const resolved = await deps.users.resolveUrl(scope, owner.id, url);
+  if (resolved.path.includes('://') || !path.isAbsolute(resolved.path)) {
+    throw new EngineError('not_implemented', { errfield: 'url', message: 'Websites on other servers (sftp://, ftp:// paths) are not supported by this release yet.' });
+  }
+  const dir = path.resolve(resolved.path);
+  if (opts.mustBeEmpty) await checkEmpty(dir);
+  return { owner, resolved, dir };
+}
+
+/** The folder must be missing or empty (but for web-server entries): an install never overwrites files. */
+export async function checkEmpty(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fs.promises.readdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new EngineError('invalid_argument_url_notempty', { errfield: 'url', message: 'The path for this URL is a file.' });
+    if (code === 'EACCES' || code === 'EPERM') throw new EngineError('failed_filesystem_permission', { message: 'The folder for this URL cannot be read.' });
+    throw e;
+  }
+  const blocking = entries.filter((e) => !IGNORABLE.has(e));
+  if (blocking.length > 0) {
+    throw new EngineError('invalid_argument_url_notempty', {
+      errfield: 'url',
+      message: `The folder for this URL is not empty (${blocking.slice(0, 5).join(', ')}${blocking.length > 5 ? ', …' : ''}); choose an empty folder or remove the files.`,
+    });
+  }
+}
+
+/** Free bytes on the filesystem that holds `dir` (or its nearest existing parent). */
+export async function freeBytes(dir: string): Promise<number> {
+  let probe = dir;
+  while (!fs.existsSync(probe) && path.dirname(probe) !== probe) probe = path.dirname(probe);
+  const s = await fs.promises.statfs(probe);
+  return s.bavail * s.bsize;
+}
+
+/** "40M", "1.5G", "512K", "100" (bytes) → bytes. */
+export function parseSize(text: string | undefined): number {
+  if (!text) return 0;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?)B?\s*$/i.exec(text);
+  if (!m) return 0;
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Math.round(parseFloat(m[1]!) * unit);
+}

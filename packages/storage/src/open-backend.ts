@@ -1,0 +1,34 @@
+import { ftpBackendFactory } from './backends/ftp';
+import { localBackendFactory } from './backends/local';
+import { s3BackendFactory } from './backends/s3';
+import { sftpBackendFactory } from './backends/sftp';
+import { webdavBackendFactory } from './backends/webdav';
+import type { LocationConfig } from './location-config';
+import { parseLocationUri } from './location-uri';
+import { BackendRegistry, type OpenBackendOptions } from './registry';
+import type { StorageBackend } from './storage-backend';
+
+/** The built-in backends. There is no plugin loading (style-anchors §6.7). */
+export function createDefaultRegistry(): BackendRegistry {
+  return new BackendRegistry([localBackendFactory, ftpBackendFactory, sftpBackendFactory, webdavBackendFactory, s3BackendFactory]);
+}
+
+const defaultRegistry = createDefaultRegistry();
+
+/** Options of {@link openBackend}. */
+export interface OpenOptions extends OpenBackendOptions {
+  /** Registry to use instead of the built-in one (tests). */
+  registry?: BackendRegistry;
+}
+
+/**
+ * Opens a backup location from its URI or parsed config, and resolves once the location answered (credentials
+ * checked, folder or bucket reachable). Throws LocationUriError for a URI that cannot be used (synchronously
+ * parsed, so the promise rejects with it), StorageError AUTH / CONNECT / PERMISSION / NOT_FOUND (S3 bucket) /
+ * PROTOCOL for a location that does not work. The caller owns the backend and must close it.
+ */
+export async function openBackend(location: string | LocationConfig, opts: OpenOptions = {}): Promise<StorageBackend> {
+  const config = typeof location === 'string' ? parseLocationUri(location) : location;
+  const { registry = defaultRegistry, ...factoryOptions } = opts;
+  return registry.open(config, factoryOptions);
+}
