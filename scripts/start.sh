@@ -4,4 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
+# MariaDB, PHP and Debian's WordPress when root and apt are available (idempotent; about 0.4 s when present). Without
+# them the server still starts; installs then say what is missing.
+bash scripts/provision/system-deps.sh >&2 || echo "start: system packages are incomplete (see above); installs may fail" >&2
+# The application mirror (WordPress 6.1.9 … 6.5.5 and the test applications), built once, offline afterwards.
+if [ -z "${INSTALLGATE_MIRROR_DIR:-}" ]; then
+  bash scripts/provision/build-app-mirror.sh .cache/app-mirror >&2 || echo "start: the application mirror could not be built; /browser will be empty" >&2
+fi
 exec node packages/server/dist/start.js

@@ -23,9 +23,9 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `node packages/server/dist/start.js` with the given environment and waits for its "listening" line. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000, cwd?: string): Promise<ServerProcess> {
   if (!fs.existsSync(START_JS)) throw new Error(`${START_JS} is missing: build first (bash scripts/bootstrap.sh or pnpm exec tsc -b)`);
-  const child = spawn(process.execPath, [START_JS], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [START_JS], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });

@@ -6,6 +6,9 @@ import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
 import type { DbCredentials } from './ports';
 
+/** Entries of an install folder that belong to the web server, never to an application. */
+const WEB_SERVER_ENTRIES = new Set(['.well-known', 'cgi-bin']);
+
 /** The database settings of a record, or null when it has none. */
 export function recordDb(i: Install): DbCredentials | null {
   return i.db_name ? { db_host: i.db_host, db_name: i.db_name, db_user: i.db_user, db_pass: i.db_pass, db_prefix: i.db_prefix } : null;
@@ -69,7 +72,12 @@ export async function uninstallApplication(deps: AppDeps, scope: Scope, id: stri
     const res = await deps.resources.get(id);
     await t.progress('_tasks_shared_removingfiles', 0, 50);
     await attempt('files', async () => {
-      for (const entry of install.files) {
+      // An install cut off half-way (incomplete) may have written files its record does not list yet; its folder was
+      // empty when it began (install preflight), so everything in it but web-server entries is the install's.
+      const entries = install.incomplete
+        ? (await fs.promises.readdir(install.path).catch(() => [] as string[])).filter((e) => !WEB_SERVER_ENTRIES.has(e))
+        : install.files;
+      for (const entry of entries) {
         const full = safeEntry(install.path, entry);
         if (full) await fs.promises.rm(full, { recursive: true, force: true });
       }
