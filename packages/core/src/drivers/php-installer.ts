@@ -58,8 +58,10 @@ async function readConfig(dir: string): Promise<AppConfig | null> {
   return helperResult<{ config: AppConfig | null }>(r, 'Reading config.php', []).config;
 }
 
-/** The installer's one-line refusals → the API field at fault. */
-const REFUSALS: Array<[RegExp, string]> = [
+/** The installer's one-line refusals → the API field at fault (and what to tell the caller first, if anything). */
+const REFUSALS: Array<[RegExp, string, string?]> = [
+  // A given database whose user may read but not create tables: the caller's db_user lacks privileges.
+  [/database error: .*command denied to user/i, 'db_user', 'The database user may not create tables in this database (it needs ALL PRIVILEGES on it)'],
   [/invalid --db-prefix/, 'db_prefix'],
   [/invalid --admin-email/, 'email'],
   [/invalid --admin-login/, 'login'],
@@ -98,8 +100,11 @@ export const phpInstallerDriver: AppDriver = {
     try {
       const r = await runPhp(join(dir, 'installer.php'), { cwd: dir, env, timeoutMs: TIMEOUT_MS });
       if (r.code !== 0) {
-        const field = REFUSALS.find(([re]) => re.test(r.stderr))?.[1];
-        if (field) throw invalidArgument(field, outputTail({ stdout: '', stderr: r.stderr }, secrets));
+        const refusal = REFUSALS.find(([re]) => re.test(r.stderr));
+        if (refusal) {
+          const said = outputTail({ stdout: '', stderr: r.stderr }, secrets);
+          throw invalidArgument(refusal[1], refusal[2] ? `${refusal[2]}: ${said}` : said);
+        }
         throw new EngineError('internal_error', { message: `The application's installer failed (exit ${r.code}): ${outputTail(r, secrets)}` });
       }
       const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; version?: string };

@@ -158,6 +158,16 @@ describe('installs service', () => {
       expect((await installs.detach(ADMIN_SCOPE, 'i-u1', { delete_backups: false })).install.id).toBe('i-u1');
     });
 
+    it('regression: refuses a record edit while a task is changing the install (its end would overwrite the edit)', async () => {
+      const { installs, tasks } = t.engine;
+      const task = await tasks.create({ cmd: 'installs/update', user: 'u2', installId: 'i-u2' });
+      await tasks.acquireInstallLock('i-u2', task.id);
+      expect(await errcodeOf(installs.edit(ADMIN_SCOPE, 'i-u2', { autoup: 'none' }))).toBe('install_busy');
+      await tasks.claim(task.id, 'node-a');
+      await tasks.finish(task.id);
+      expect((await installs.edit(ADMIN_SCOPE, 'i-u2', { autoup: 'none' })).autoup).toBe('none');
+    });
+
     it('forgetBackups removes only that install\'s backup records', async () => {
       const { installs, backups } = t.engine;
       await backups.insert(makeBackupRecord({ user: 'u1', backup_install: 'i-u1' }));

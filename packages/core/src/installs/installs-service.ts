@@ -42,7 +42,7 @@ export interface InstallsService {
   /**
    * Changes record-only members (see RECORD_ONLY_MEMBERS); omitted members keep their values and nothing else
    * (not even time_updated) changes. Checks autobk_schedule (schedule_not_found) and bkloc
-   * (invalid_argument_bkloc). Returns the new record.
+   * (invalid_argument_bkloc); install_busy while a task holds the install. Returns the new record.
    */
   edit(scope: Scope, id: string, patch: InstallRecordPatch): Promise<Install>;
   /** Forgets the install (database only; files and tables stay), optionally with its backup records. */
@@ -93,6 +93,8 @@ export function createInstallsService(
     async edit(scope, id, patch) {
       const checked = checkRecordPatch(patch as Record<string, unknown>);
       const current = await visible(scope, id);
+      // A running task rewrites the record when it ends (install, update, restore): an edit meanwhile would be lost.
+      await notBusy(id);
       if (checked.autobk_schedule) await deps.schedules.get(checked.autobk_schedule);
       if (checked.bkloc !== undefined && !(await deps.locations.isUsableBy(scope.actor, checked.bkloc))) {
         throw new EngineError('invalid_argument_bkloc', { errfield: 'bkloc' });
@@ -111,6 +113,8 @@ export function createInstallsService(
       let backupsForgotten = 0;
       await ctx.db.transaction(async (trx) => {
         if (opts.delete_backups) backupsForgotten = Number(await trx('backups').where({ backup_install: id }).delete());
+        // What the engine created for it is no longer the engine's to remove (a later import starts afresh).
+        await trx('install_resources').where({ install_id: id }).delete();
         await repo.remove(id, trx);
       });
       await logFor(install, 'installs/detach', `Detached install ${install.title || install.id}${opts.delete_backups ? ` and forgot ${backupsForgotten} backup(s)` : ''}; files and database were left in place.`);

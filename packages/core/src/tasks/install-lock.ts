@@ -11,7 +11,7 @@ export interface InstallLocks {
   /**
    * Gives install `installId` to task `taskId`. Idempotent for the holder. A lock left by a task that has ended
    * (or no longer exists) is taken over. Otherwise throws EngineError('install_busy') with the holder's task id
-   * in `details.task`; an unknown `taskId` throws task_not_found.
+   * in `details.task` and the key in `details.lock`; an unknown `taskId` throws task_not_found.
    */
   acquire(installId: string, taskId: string): Promise<void>;
   /** Releases the lock if `taskId` holds it. Returns whether it did. Idempotent. */
@@ -50,11 +50,11 @@ export function createInstallLocks(db: Knex, clock: () => number): InstallLocks 
         const holder = await liveHolder(installId);
         if (holder === taskId) return;
         if (holder !== undefined) {
-          throw new EngineError('install_busy', { errfield: 'id', details: { task: holder } });
+          throw new EngineError('install_busy', { errfield: 'id', details: { task: holder, lock: installId } });
         }
         // CASE: the lock was stale and has just been removed: try again.
       }
-      throw new EngineError('install_busy', { errfield: 'id' });
+      throw new EngineError('install_busy', { errfield: 'id', details: { lock: installId } });
     },
 
     async release(installId, taskId) {

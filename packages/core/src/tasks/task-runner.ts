@@ -22,8 +22,11 @@ export interface TaskSpec {
   label: string;
   /** What is kept in the task row: never secrets (passwords stay in memory with the running operation). */
   payload?: unknown;
-  /** Take the install's lock for the whole task: one mutating task per install (spec, enforced in the database). */
-  lockInstall?: string;
+  /**
+   * Take the install's lock for the whole task: one mutating task per install (spec, enforced in the database).
+   * Several keys are taken in order, all or none (an install also locks its folder: see folderLockKey).
+   */
+  lockInstall?: string | readonly string[];
   /** Values to redact from the stored error of a failed task. */
   secrets?: readonly string[];
 }
@@ -37,6 +40,10 @@ export interface TaskRunner {
   run<T>(spec: TaskSpec, work: (t: RunningTask) => Promise<T>, opts: { background: boolean }): Promise<{ task: Task; result?: T }>;
   /** Waits for every operation started by this runner (graceful stop). */
   drain(): Promise<void>;
+}
+
+function lockKeys(spec: TaskSpec): readonly string[] {
+  return spec.lockInstall === undefined ? [] : typeof spec.lockInstall === 'string' ? [spec.lockInstall] : spec.lockInstall;
 }
 
 /** An in-process task runner over the shared task table (claims are conditional, so several nodes can share it). */
@@ -65,7 +72,7 @@ export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; no
       logger.warn('task failed', { task: stored.id, cmd: spec.cmd, errcode: err.errcode, step: err.details?.step });
       throw err;
     } finally {
-      if (spec.lockInstall) await tasks.releaseInstallLock(spec.lockInstall, stored.id).catch(() => undefined);
+      for (const key of lockKeys(spec)) await tasks.releaseInstallLock(key, stored.id).catch(() => undefined);
     }
   }
 
@@ -75,9 +82,10 @@ export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; no
         cmd: spec.cmd, user: spec.user, installId: spec.installId, url: spec.url, title: spec.title,
         wsLabel: spec.wsLabel, label: spec.label, payload: spec.payload ?? {},
       });
-      if (spec.lockInstall) {
+      if (lockKeys(spec).length > 0) {
         try {
-          await tasks.acquireInstallLock(spec.lockInstall, stored.id);
+          // A failure fails the task, which releases the keys already taken (tasks.fail).
+          for (const key of lockKeys(spec)) await tasks.acquireInstallLock(key, stored.id);
         } catch (e) {
           await tasks.claim(stored.id, nodeId).catch(() => undefined);
           await tasks.fail(stored.id, isEngineError(e) ? e.errcode : 'internal_error', e).catch(() => undefined);

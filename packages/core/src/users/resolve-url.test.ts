@@ -74,8 +74,29 @@ describe('resolveUrlIn', () => {
     expect(errcode(() => resolveUrlIn([], 'http://website.com'))).toBe('invalid_argument_url');
   });
 
+  it('regression: a vhost naming a port serves that port only (another port on the host is another website)', () => {
+    const two = normaliseWebsites(
+      [
+        { label: 'alice', path: '/home/alice', vhosts: { 'http://127.0.0.1:5001': 'public_html' } },
+        { label: 'any', path: '/home/any', vhosts: { '127.0.0.1': 'www' } },
+      ],
+      owner,
+    );
+    expect(resolveUrlIn(two, 'http://127.0.0.1:5001/blog').path).toBe('/home/alice/public_html/blog');
+    // Another port: only the port-less vhost serves it.
+    expect(resolveUrlIn(two, 'http://127.0.0.1:5002/blog').path).toBe('/home/any/www/blog');
+    const alice = normaliseWebsites([{ label: 'alice', path: '/home/alice', vhosts: { 'http://127.0.0.1:5001': 'public_html' } }], owner);
+    expect(errcode(() => resolveUrlIn(alice, 'http://127.0.0.1:5002/blog'))).toBe('invalid_argument_url');
+    expect(errcode(() => resolveUrlIn(alice, 'http://127.0.0.1/blog'))).toBe('invalid_argument_url');
+    const https = normaliseWebsites([{ label: 's', path: '/home/s', vhosts: { 'https://s.example:8443': 'secure' } }], owner);
+    expect(resolveUrlIn(https, 'https://s.example:8443/').path).toBe('/home/s/secure');
+    expect(errcode(() => resolveUrlIn(https, 'https://s.example/'))).toBe('invalid_argument_url');
+  });
+
   it('parses install URLs without resolving dot segments', () => {
     expect(parseInstallUrl('HTTPS://Example.COM/A/b/')).toEqual({ scheme: 'https', host: 'example.com', segments: ['A', 'b'] });
     expect(parseInstallUrl('example.com')).toEqual({ scheme: 'http', host: 'example.com', segments: [] });
+    expect(parseInstallUrl('http://127.0.0.1:8080/x')).toEqual({ scheme: 'http', host: '127.0.0.1', port: 8080, segments: ['x'] });
+    expect(parseInstallUrl('https://example.com:443/')).toEqual({ scheme: 'https', host: 'example.com', segments: [] });
   });
 });

@@ -20,7 +20,14 @@ const badUrl = (message: string) => new EngineError('invalid_argument_url', { er
 interface ParsedUrl {
   scheme: 'http' | 'https';
   host: string;
+  /** The port the URL names, when not its scheme's default; absent otherwise. */
+  port?: number;
   segments: string[];
+}
+
+/** The port a request to this URL goes to: the one it names, else its scheme's default. */
+function effectivePort(u: Pick<ParsedUrl, 'scheme' | 'port'>): number {
+  return u.port ?? (u.scheme === 'https' ? 443 : 80);
 }
 
 /**
@@ -38,14 +45,17 @@ export function parseInstallUrl(url: string): ParsedUrl {
   if (rest) throw badUrl('The URL must not have a query or fragment.');
   if (authority === '' || authority.includes('@')) throw badUrl('The URL must have a host and no credentials.');
   let host: string;
+  let port: string;
   try {
-    host = new URL(`http://${authority}`).hostname.toLowerCase();
+    const u = new URL(`${lower}://${authority}`);
+    host = u.hostname.toLowerCase();
+    port = u.port;
   } catch {
     throw badUrl('The URL has an invalid host.');
   }
   const segments = safeSegments(path);
   if (!host || segments === null) throw badUrl('The URL path must not contain . or .. segments.');
-  return { scheme: lower as 'http' | 'https', host, segments };
+  return { scheme: lower as 'http' | 'https', host, ...(port ? { port: Number(port) } : {}), segments };
 }
 
 /** Joins a website home (absolute path, or a URI kept for a later release) with relative segments. */
@@ -57,8 +67,10 @@ function joinUnder(base: string, rel: string): string {
 
 /**
  * Maps an install URL to the website and directory that serve it, among `websites` (one user's). The vhost with
- * the longest matching path wins; at equal length an exact scheme beats another scheme or a bare domain; then
- * list order decides. Hosts must match exactly (no `www.` aliasing; ports are ignored). Throws
+ * the longest matching path wins; at equal length a vhost naming the port beats one without, then an exact
+ * scheme beats another scheme or a bare domain; then list order decides. Hosts must match exactly (no `www.`
+ * aliasing). A vhost that names a port (`http://127.0.0.1:8080`) serves that port only: another port on the same
+ * host is another website, often another user's. A vhost without a port serves any port of its host. Throws
  * invalid_argument_url (no website serves the URL, or unsafe URL) / empty_argument_url.
  */
 export function resolveUrlIn(websites: readonly Website[], url: string): ResolvedUrl {
@@ -68,9 +80,11 @@ export function resolveUrlIn(websites: readonly Website[], url: string): Resolve
     for (const [key, docroot] of Object.entries(website.vhosts)) {
       const vhost = parseVhostKey(key);
       if (vhost.host !== target.host) continue;
+      if (vhost.port !== undefined && vhost.port !== effectivePort(target)) continue;
       if (vhost.segments.length > target.segments.length) continue;
       if (!vhost.segments.every((s, i) => s === target.segments[i])) continue;
-      const score = vhost.segments.length * 2 + (vhost.scheme === target.scheme ? 1 : 0);
+      // Depth first; then a vhost naming this very port; then an exact scheme.
+      const score = vhost.segments.length * 4 + (vhost.port !== undefined ? 2 : 0) + (vhost.scheme === target.scheme ? 1 : 0);
       if (!best || score > best.score) best = { score, website, docroot, depth: vhost.segments.length };
     }
   }

@@ -15,7 +15,10 @@ function errcode(fn: () => unknown): string {
 describe('vhosts', () => {
   it('parses URL and bare-domain keys', () => {
     expect(parseVhostKey('http://Website.com')).toEqual({ scheme: 'http', host: 'website.com', segments: [] });
-    expect(parseVhostKey('https://website.com:8443/shop/')).toEqual({ scheme: 'https', host: 'website.com', segments: ['shop'] });
+    expect(parseVhostKey('https://website.com:8443/shop/')).toEqual({ scheme: 'https', host: 'website.com', port: 8443, segments: ['shop'] });
+    // The scheme's default port is no port at all.
+    expect(parseVhostKey('https://website.com:443')).toEqual({ scheme: 'https', host: 'website.com', segments: [] });
+    expect(parseVhostKey('website.com:8080')).toEqual({ scheme: null, host: 'website.com', port: 8080, segments: [] });
     expect(parseVhostKey('sub.website.com')).toEqual({ scheme: null, host: 'sub.website.com', segments: [] });
     expect(parseVhostKey('bücher.example')).toMatchObject({ host: 'xn--bcher-kva.example' });
   });

@@ -27,6 +27,11 @@ export interface VhostKey {
   scheme: 'http' | 'https' | null;
   /** Lower-case host name (IDN in punycode), without port. */
   host: string;
+  /**
+   * The port the key names, when it names one that is not its scheme's default (`http://127.0.0.1:8080`); absent
+   * otherwise. A key with a port serves that port only; a key without one serves every port of its host.
+   */
+  port?: number;
   /** Path segments below the host (a vhost may serve a sub-folder), decoded. */
   segments: string[];
 }
@@ -66,14 +71,18 @@ export function parseVhostKey(key: string): VhostKey {
   if (lower !== undefined && lower !== 'http' && lower !== 'https') throw vhostError(`vhost "${key}" must be an http(s) URL or a domain.`);
   if (rest || authority === '' || authority.includes('@')) throw vhostError(`vhost "${key}" must be a plain URL or domain.`);
   let host: string;
+  let port: string;
   try {
-    host = new URL(`http://${authority}`).hostname.toLowerCase();
+    // With the key's own scheme, so that its default port (http://x:80, https://x:443) reads as no port.
+    const u = new URL(`${lower ?? 'http'}://${authority}`);
+    host = u.hostname.toLowerCase();
+    port = u.port;
   } catch {
     throw vhostError(`vhost "${key}" has an invalid host.`);
   }
   const segments = safeSegments(path);
   if (!host || segments === null) throw vhostError(`vhost "${key}" has an invalid host or path.`);
-  return { scheme: (lower as 'http' | 'https' | undefined) ?? null, host, segments };
+  return { scheme: (lower as 'http' | 'https' | undefined) ?? null, host, ...(port ? { port: Number(port) } : {}), segments };
 }
 
 /** Checks and normalises a vhost document root: relative, inside the website path; `''` = the path itself. */

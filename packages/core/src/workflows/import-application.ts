@@ -5,7 +5,7 @@ import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
 import { checkBackupPolicy } from './backup-policy';
-import { resolveTarget } from './resolve-target';
+import { folderBusy, folderLockKey, resolveTarget } from './resolve-target';
 
 /** `POST /browser/{id}/import` (v1 `import` without source_url, spec §2.1). */
 export interface ImportRequest {
@@ -50,8 +50,13 @@ export async function importApplication(deps: AppDeps, scope: Scope, req: Import
   const secrets = found.db?.db_pass ? [found.db.db_pass] : [];
   const { task } = await deps.runner.run({
     cmd: 'browser/import', user: target.owner.id, installId: id, url: req.url, title: found.fields.sitetitle ?? manifest.name,
-    wsLabel: target.resolved.website.label, label: '_tasks_importing', payload: { application: req.application, url: req.url }, lockInstall: id, secrets,
+    wsLabel: target.resolved.website.label, label: '_tasks_importing', payload: { application: req.application, url: req.url },
+    lockInstall: [id, folderLockKey(target.dir)], secrets,
   }, async (t) => {
+    // Again under the folder's lock: another import of this folder may have finished since the check above.
+    if (await pathIsManaged(deps, target.owner.id, target.dir)) {
+      throw new EngineError('invalid_argument_url', { errfield: 'url', message: 'An install at this URL is managed already.' });
+    }
     await t.progress('_tasks_shared_reading', 0, 60);
     const tables = found.db ? await deps.runtime.database.listTables(found.db, found.db.db_prefix) : [];
     const addons = await driver.addons({ dir: target.dir, url: req.url, db: found.db });
@@ -76,7 +81,7 @@ export async function importApplication(deps: AppDeps, scope: Scope, req: Import
     await t.progress('_tasks_shared_finishing', 60, 100);
     await deps.installsRepo.insert(record);
     await deps.logs.write({ user: target.owner.id, cmd: 'browser/import', install: id, url: req.url, title, message: `Imported ${manifest.name} ${version} at ${req.url}.` }, secrets);
-  }, { background: opts.background !== false });
+  }, { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, target.dir); });
   if (opts.background !== false) return { data: null, task };
   return { data: (await deps.installsRepo.get(id)) ?? null, task };
 }

@@ -7,7 +7,7 @@ import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { DbCredentials, InstallFields, ManifestPort } from './ports';
-import { freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
+import { checkEmpty, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import { numericVersion, satisfiesRange } from './version-range';
 import { checkBackupPolicy } from './backup-policy';
@@ -56,7 +56,13 @@ async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest): Pro
   }
   const content = contentChoice(req.content);
   if (content.kind === 'template') {
-    await deps.templates.get(scope, content.id);
+    try {
+      await deps.templates.get(scope, content.id);
+    } catch (e) {
+      // The template was named by `content`, not by an `id` of this call.
+      if (e instanceof EngineError && e.errcode === 'template_not_found') throw new EngineError('template_not_found', { errfield: 'content', message: `No template ${content.id} for this user; content is yes, no or a template id.` });
+      throw e;
+    }
     throw new EngineError('not_implemented', { errfield: 'content', message: 'Installing from a template is not available in this release yet; use content=yes or no.' });
   }
   await checkBackupPolicy(deps, scope, req);
@@ -242,10 +248,14 @@ export async function installApplication(deps: AppDeps, scope: Scope, req: Insta
   const { task } = await deps.runner.run({
     cmd: 'browser/install', user: plan.target.owner.id, installId: plan.id, url: req.url,
     title: plan.fields.sitetitle, wsLabel: plan.target.resolved.website.label, label: '_tasks_installing',
-    payload: { application: req.application, version: plan.version, url: req.url }, lockInstall: plan.id, secrets,
+    payload: { application: req.application, version: plan.version, url: req.url },
+    // The folder too: another install to the same URL that passed its preflight meanwhile must not write into it.
+    lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets,
   }, async (t) => {
     const entry = { user: plan.target.owner.id, cmd: 'browser/install', install: plan.id, url: req.url, title: plan.fields.sitetitle };
     try {
+      // Again under the folder's lock: an install that ended between our preflight and now may have filled it.
+      await checkEmpty(plan.target.dir);
       if (opts.background === 'quick') await checkEnvironment(deps, plan);
       await runWorkflow(steps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: plan.id, detail: String(e) }));
     } catch (e) {
@@ -254,7 +264,7 @@ export async function installApplication(deps: AppDeps, scope: Scope, req: Insta
       throw e;
     }
     await deps.logs.write({ ...entry, message: `Installed ${plan.manifest.name} ${run.version} at ${req.url}.` }, secrets);
-  }, { background: opts.background !== false });
+  }, { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
   if (opts.background !== false) return { data: null, task };
   const record = await deps.installsRepo.get(plan.id);
   if (!record) throw new EngineError('internal_error', { message: 'the install finished but its record is gone' });

@@ -1,4 +1,8 @@
-import type { ApplicationVersion, InstallPlugin } from '@installgate/contracts';
+import type { ApplicationVersion } from '@installgate/contracts';
+import type { DbCredentials, DbServer } from '../runtime/db-server';
+import type { AddonList as Addons, InstallFields } from '../drivers/app-driver';
+
+export type { DbCredentials, DbServer, InstallFields, Addons };
 
 /*
  * What the install workflows need from the catalog, the database runtime and the application drivers, as narrow
@@ -26,21 +30,6 @@ export interface CatalogPort {
   updateInfo(appId: string, fromVersion: string): { version_available: string; version_available_minor: string; version_updates_available: number };
 }
 
-export interface DbCredentials {
-  db_host: string;
-  db_name: string;
-  db_user: string;
-  db_pass: string;
-  db_prefix: string;
-}
-
-export interface DbServer {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-}
-
 export interface DatabasePort {
   parseDbUrl(url: string): DbServer;
   createAppDatabase(server: DbServer, opts: { hint: string }): Promise<DbCredentials>;
@@ -49,20 +38,6 @@ export interface DatabasePort {
   listTables(creds: DbCredentials, prefix: string): Promise<string[]>;
   dropTables(creds: DbCredentials, tables: string[]): Promise<void>;
   serverVersion(server: DbServer | DbCredentials): Promise<string>;
-}
-
-export interface InstallFields {
-  login: string;
-  passwd: string;
-  email: string;
-  sitetitle: string;
-  sitetagline?: string;
-  language: string;
-}
-
-export interface Addons {
-  plugins: InstallPlugin[];
-  themes: InstallPlugin[];
 }
 
 export interface DriverPort {

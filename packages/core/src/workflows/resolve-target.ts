@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError, type User } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
-import type { ResolvedUrl } from '../users/resolve-url';
+import { parseInstallUrl, type ResolvedUrl } from '../users/resolve-url';
 import type { AppDeps } from './app-deps';
 
 /** Where an install goes: its owner, the owner's website and the absolute directory for the URL. */
@@ -22,6 +23,9 @@ const IGNORABLE = new Set(['.well-known', 'cgi-bin', '.DS_Store']);
  */
 export async function resolveOwner(deps: AppDeps, scope: Scope, url: string): Promise<User> {
   if (scope.actor.kind === 'account') return deps.users.get(scope, scope.actor.id);
+  // A missing or malformed URL is that, whoever calls: not "no website serves it" (each user's lookup below
+  // would fail on it, and its own errcode would be lost).
+  parseInstallUrl(url);
   const matches: User[] = [];
   for (let offset = 0; ; offset += 500) {
     const page = await deps.users.list(scope, { offset, limit: 500 });
@@ -88,4 +92,25 @@ export function parseSize(text: string | undefined): number {
   if (!m) return 0;
   const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
   return Math.round(parseFloat(m[1]!) * unit);
+}
+
+/**
+ * The install-lock key of a folder (install_locks.install_id, at most 64 characters): install, import and uninstall
+ * take it next to the install's own key, so that two operations never write into (or delete from) one folder at
+ * the same time: e.g. two installs to one URL, where each found the folder empty before the other started.
+ */
+export function folderLockKey(dir: string): string {
+  return `folder:${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 40)}`;
+}
+
+/** An install_busy from taking `folderLockKey(dir)` as a caller-facing error about the URL (errfield url). */
+export function folderBusy(e: unknown, dir: string): unknown {
+  if (e instanceof EngineError && e.errcode === 'install_busy' && e.details?.lock === folderLockKey(dir)) {
+    return new EngineError('install_busy', {
+      errfield: 'url',
+      message: 'Another task is installing into, importing or removing the folder of this URL; wait for it to finish.',
+      details: e.details,
+    });
+  }
+  return e;
 }

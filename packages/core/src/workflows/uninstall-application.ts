@@ -4,6 +4,7 @@ import { EngineError, type Install } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
+import { folderBusy, folderLockKey } from './resolve-target';
 import type { DbCredentials } from './ports';
 
 /** Entries of an install folder that belong to the web server, never to an application. */
@@ -67,7 +68,7 @@ export async function uninstallApplication(deps: AppDeps, scope: Scope, id: stri
   };
   const { task } = await deps.runner.run({
     cmd: 'installs/uninstall', user: install.user, installId: id, url: install.url, title: install.title, label: '_tasks_uninstalling',
-    payload: { install: id, force: opts.force }, lockInstall: id, secrets,
+    payload: { install: id, force: opts.force }, lockInstall: [id, folderLockKey(install.path)], secrets,
   }, async (t) => {
     const res = await deps.resources.get(id);
     await t.progress('_tasks_shared_removingfiles', 0, 50);
@@ -97,6 +98,6 @@ export async function uninstallApplication(deps: AppDeps, scope: Scope, id: stri
       severity: problems.length ? 'error' : 'info',
       message: problems.length ? `Uninstalled ${install.title} with problems (force): ${problems.join('; ')}` : `Uninstalled ${install.title} (${install.url}).`,
     }, secrets);
-  }, { background: opts.background !== false });
+  }, { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, install.path); });
   return { data: install, task };
 }

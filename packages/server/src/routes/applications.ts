@@ -31,8 +31,12 @@ const zImport = z.object({ url: str(2048), version: str(64).optional(), url_ip: 
 const zUninstall = z.object({ force: zBool.default(false), ...zRunOptions });
 const zLogin = z.object({ url: str(2048).optional() });
 
-function answer(r: { data: unknown; task?: unknown; dryrun?: true }): OpResult {
-  return { data: r.data, task: r.task, dryrun: r.dryrun };
+/** Said instead of "The task is complete." when the task goes on in the background (spec §1.8). */
+const TASK_STARTED_MESSAGE = 'The task was started in the background; follow it in GET /tasks (v1: cmd=tasks).\n';
+
+function answer(r: { data: unknown; task?: unknown; dryrun?: true }, background: boolean | 'quick'): OpResult {
+  const started = background !== false && !r.dryrun;
+  return { data: r.data, task: r.task, dryrun: r.dryrun, ...(started ? { message: TASK_STARTED_MESSAGE } : {}) };
 }
 
 /** Handlers of the operations that change real applications. */
@@ -40,7 +44,7 @@ export const applicationRoutes: OpTable = {
   'browser.install': async ({ engine, scope, path, params }) => {
     const { background, dryrun, ...p } = parseParams(zInstall, params);
     const req = normaliseAutobk({ ...p });
-    return answer(await engine.apps.install(scope, { ...req, application: path.id! }, { background, dryrun }));
+    return answer(await engine.apps.install(scope, { ...req, application: path.id! }, { background, dryrun }), background);
   },
 
   'browser.import': async ({ engine, scope, path, params }) => {
@@ -48,12 +52,12 @@ export const applicationRoutes: OpTable = {
       throw new EngineError('invalid_argument_source_url', { errfield: 'source_url', message: 'Copying a site from another server is POST /browser/{id}/migrate.' });
     }
     const { background, dryrun, ...p } = parseParams(zImport, params);
-    return answer(await engine.apps.import(scope, { ...p, application: path.id! }, { background, dryrun }));
+    return answer(await engine.apps.import(scope, { ...p, application: path.id! }, { background, dryrun }), background);
   },
 
   'installs.uninstall': async ({ engine, scope, path, params }) => {
     const { background, dryrun, force } = parseParams(zUninstall, params);
-    return answer(await engine.apps.uninstall(scope, path.id!, { background, dryrun, force }));
+    return answer(await engine.apps.uninstall(scope, path.id!, { background, dryrun, force }), background);
   },
 
   'installs.login': async ({ engine, scope, path, params }) => {
