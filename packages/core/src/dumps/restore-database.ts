@@ -1,0 +1,109 @@
+/**
+ * Loads an SQL dump into an application's database over one mysql2 connection, statement by statement, streaming.
+ */
+import type { Readable } from 'node:stream';
+import { EngineError } from '@installgate/contracts';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { credentialError } from '../runtime/app-database';
+import { parseDbHost, type DbCredentials } from '../runtime/db-server';
+import { SplitStatements } from './split-statements';
+import { rewriteTablePrefix, stripDefiner } from './rewrite-statement';
+
+export interface RestoreDatabaseOptions {
+  signal?: AbortSignal;
+  /** Rename tables whose names start with `from` to start with `to` (backquoted identifiers only). */
+  tablePrefixRewrite?: { from: string; to: string };
+}
+
+/** Bytes a query packet needs beyond the statement text. */
+const PACKET_OVERHEAD = 1024;
+
+interface MysqlError {
+  code?: string;
+  errno?: number;
+  sqlMessage?: string;
+}
+
+function connectOptions(creds: DbCredentials) {
+  const ep = parseDbHost(creds.db_host);
+  return {
+    host: ep.host === 'localhost' && !ep.socketPath ? '127.0.0.1' : ep.host,
+    port: ep.port,
+    ...(ep.socketPath ? { socketPath: ep.socketPath } : {}),
+    user: creds.db_user,
+    password: creds.db_pass,
+    database: creds.db_name,
+    charset: 'utf8mb4',
+    connectTimeout: 10_000,
+    multipleStatements: false,
+    // Rows are never read back here; keep BLOB/big numbers untouched if they are.
+    supportBigNumbers: true,
+  };
+}
+
+/**
+ * Executes every statement of the dump `sql` in `creds.db_name`. Triggers and routines (DELIMITER blocks) are
+ * recreated without their `DEFINER=` clause (the restoring user becomes the definer). The session uses utf8mb4 and
+ * FOREIGN_KEY_CHECKS=0 for the whole load. Memory holds one statement at a time.
+ * Resolves with the number of statements run. Throws: connection errors as `credentialError` does
+ * (`invalid_argument_db_pass`, `invalid_argument_db_name`, `invalid_argument_db_host`); a statement over the server's
+ * max_allowed_packet → `internal_error` (StatementTooLarge) before it is sent; a failing statement → `internal_error`
+ * naming its number and the server's error (never the SQL text, which may hold data); AbortError when aborted.
+ * Not atomic: a failure leaves the statements before it applied (the caller restores into a fresh database or
+ * drops the tables).
+ */
+export async function restoreDatabase(
+  creds: DbCredentials,
+  sql: Readable,
+  opts: RestoreDatabaseOptions = {},
+): Promise<{ statements: number }> {
+  opts.signal?.throwIfAborted();
+  let conn: Connection;
+  try {
+    conn = await createConnection(connectOptions(creds));
+  } catch (e) {
+    sql.destroy();
+    throw credentialError(e);
+  }
+  const onAbort = () => conn.destroy();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let splitter: SplitStatements | undefined;
+  let n = 0;
+  try {
+    await conn.query('SET NAMES utf8mb4');
+    await conn.query('SET FOREIGN_KEY_CHECKS = 0');
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS m');
+    const maxStatementBytes = Math.max(1024, Number(rows[0].m) - PACKET_OVERHEAD);
+    splitter = new SplitStatements({ maxStatementBytes });
+    sql.on('error', (e) => splitter!.destroy(e));
+    sql.pipe(splitter);
+    for await (const raw of splitter as AsyncIterable<string>) {
+      opts.signal?.throwIfAborted();
+      let stmt = stripDefiner(raw);
+      if (opts.tablePrefixRewrite) stmt = rewriteTablePrefix(stmt, opts.tablePrefixRewrite.from, opts.tablePrefixRewrite.to);
+      n++;
+      try {
+        await conn.query(stmt);
+      } catch (e) {
+        opts.signal?.throwIfAborted();
+        const m = e as MysqlError;
+        throw new EngineError('internal_error', {
+          message: `Restoring the database failed at statement ${n}: ${m.code ?? 'error'}${m.errno ? ` (${m.errno})` : ''}: ${(m.sqlMessage ?? (e as Error).message).slice(0, 300)}`,
+          details: { statement: n, errno: m.errno },
+        });
+      }
+    }
+    await conn.query('SET FOREIGN_KEY_CHECKS = 1');
+    return { statements: n };
+  } catch (e) {
+    opts.signal?.throwIfAborted();
+    if (e instanceof EngineError) throw e;
+    const m = e as MysqlError;
+    throw new EngineError('internal_error', { message: `Restoring the database failed: ${m.code ?? ''} ${(m.sqlMessage ?? (e as Error).message).slice(0, 300)}` });
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    splitter?.destroy();
+    if (!sql.readableEnded) sql.destroy();
+    await conn.end().catch(() => conn.destroy());
+  }
+}
