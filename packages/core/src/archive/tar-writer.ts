@@ -1,0 +1,55 @@
+/**
+ * A minimal streaming tar writer over node-tar's Header/Pax encoders: we write each entry's header and bytes
+ * ourselves, so file contents are hashed as they stream (never read twice) and nothing but one chunk is in memory.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { Header, Pax } from 'tar';
+
+export interface TarHeader {
+  path: string;
+  type: 'File' | 'Directory' | 'SymbolicLink';
+  mode: number;
+  size?: number;
+  mtime?: Date;
+  linkpath?: string;
+}
+
+const ZERO = Buffer.alloc(1024);
+
+export class TarWriter {
+  constructor(private readonly out: Writable) {}
+
+  /** Writes with backpressure. */
+  async write(buf: Buffer): Promise<void> {
+    if (!this.out.write(buf)) await once(this.out, 'drain');
+  }
+
+  async header(h: TarHeader): Promise<void> {
+    const data = { path: h.path, type: h.type, mode: h.mode & 0o7777, size: h.size ?? 0, mtime: h.mtime ?? new Date(0), linkpath: h.linkpath, uid: 0, gid: 0, uname: '', gname: '' };
+    const header = new Header(data);
+    if (header.encode()) {
+      // Long path, link target or size: a PAX extended header carries the real values.
+      await this.write(new Pax({ path: h.path, linkpath: h.linkpath, size: data.size, mtime: data.mtime }).encode());
+    }
+    await this.write(header.block!);
+  }
+
+  /** Pads the entry body to the 512-byte block boundary. */
+  async pad(size: number): Promise<void> {
+    const rest = size % 512;
+    if (rest) await this.write(ZERO.subarray(0, 512 - rest));
+  }
+
+  /** A whole in-memory entry (APP-META.INI, MANIFEST.jsonl). */
+  async entry(path: string, body: Buffer, mode = 0o644): Promise<void> {
+    await this.header({ path, type: 'File', mode, size: body.length, mtime: new Date() });
+    await this.write(body);
+    await this.pad(body.length);
+  }
+
+  /** The end-of-archive marker (two zero blocks). */
+  async finish(): Promise<void> {
+    await this.write(ZERO);
+  }
+}
