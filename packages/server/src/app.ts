@@ -54,11 +54,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', (s: string) => parseQueryString(s));
   app.use(readBody);
 
+  /** A v1 request: `cmd` (or `api`) in the parameters, at `/` or the configured legacy path. */
+  function requestStyle(reqPath: string, params: Record<string, unknown>): 'cmd' | 'rest' {
+    const v1Path = reqPath === '/' || (settings.legacy_path !== '' && reqPath === settings.legacy_path);
+    return v1Path && ('cmd' in params || 'api' in params) ? 'cmd' : 'rest';
+  }
+
   async function handle(req: Request, res: Response): Promise<void> {
     const started = Date.now();
     const params: Record<string, unknown> = { ...(req.query as Record<string, unknown>), ...(req.body as Record<string, unknown>) };
-    const v1Path = req.path === '/' || (settings.legacy_path !== '' && req.path === settings.legacy_path);
-    const style = v1Path && ('cmd' in params || 'api' in params) ? 'cmd' : 'rest';
+    const style = requestStyle(req.path, params);
     let presentation: Presentation = presentationFor(style, DEFAULT_DATA_VERSION[style]);
     let op: OperationName | undefined;
     try {
@@ -109,7 +114,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Errors raised before the pipeline (body too large, unreadable body) still get an envelope.
   app.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     const params = (req.query ?? {}) as Record<string, unknown>;
-    const style = (req.path === '/' && ('cmd' in params || 'api' in params)) ? 'cmd' : 'rest';
+    const style = requestStyle(req.path, params);
     sendError(res, presentationFor(style, DEFAULT_DATA_VERSION[style]), toEngineError(err, logger, `${req.method} ${req.path}`));
   });
   return app;
