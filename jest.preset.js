@@ -6,5 +6,9 @@ module.exports = (dir) => ({
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(dir, 'tsconfig.json') }] },
-  moduleNameMapper: { '^@installgate/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src') },
+  moduleNameMapper: {
+    '^@installgate/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src'),
+    // Deep imports of a package's built files (`…/dist/test-servers`) run from its sources too.
+    '^@installgate/([a-z0-9-]+)/dist/(.*)$': path.join(__dirname, 'packages/$1/src/$2'),
+  },
 });

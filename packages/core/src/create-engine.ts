@@ -8,6 +8,8 @@ import { createAccessService, type AccessService } from './access/resolve-actor'
 import { createUsersService, type UsersService } from './users/users-service';
 import { createInstallsService, type InstallsService } from './installs/installs-service';
 import { createBackupsService, type BackupsService } from './backups/backups-service';
+import { createBackupRepository } from './backups/backup-repository';
+import { createBackupObjects } from './backups/backup-objects';
 import { createTemplatesService, type TemplatesService } from './templates/templates-service';
 import { createTasksService, type TasksService } from './tasks/tasks-service';
 import { createLogsService, type LogsService } from './logs/logs-service';
@@ -96,12 +98,14 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const users = createUsersService(ctx, { vis, logs });
   const installs = createInstallsService(ctx, { vis, logs, locations, schedules, tasks });
   const templates = createTemplatesService(ctx, { vis, logs });
+  const backups = createBackupsService(ctx, { vis, logs });
   const nodeId = deps.nodeId ?? `${process.pid}@${Date.now()}`;
   const runtime = deps.runtime ?? REAL_RUNTIME;
   const apps = createApplicationsService({
     db: ctx.db, settings, clock: ctx.clock, logger, catalog, runtime,
     dbServer: settings.dbUrl ? runtime.database.parseDbUrl(settings.dbUrl) : null,
     users, installs, installsRepo: createInstallRepository(ctx.db), resources: createInstallResources(ctx.db),
+    backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
     locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId }), agent: AGENT_VERSION,
   });
   return {
@@ -109,7 +113,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     access: createAccessService(ctx),
     users,
     installs,
-    backups: createBackupsService(ctx, { vis, logs }),
+    backups,
     templates,
     tasks,
     logs,

@@ -1,6 +1,6 @@
 /**
  * MANIFEST.jsonl, the last entry of every backup archive: one JSON line per earlier entry (path, type, size,
- * mode, sha256; symlink target), then an `end` line with the entry count and the sha256 of the lines before it,
+ * mode, sha256; symlink target), one `rows` line per table of the dump (its row count), then an `end` line with the entry count and the sha256 of the lines before it,
  * so a cut or edited manifest is detected too.
  */
 import { createHash } from 'node:crypto';
@@ -9,7 +9,9 @@ import { EngineError } from '@installgate/contracts';
 export type ManifestEntry =
   | { path: string; type: 'file'; size: number; mode: number; sha256: string }
   | { path: string; type: 'dir'; mode: number }
-  | { path: string; type: 'symlink'; mode: number; target: string };
+  | { path: string; type: 'symlink'; mode: number; target: string }
+  /** Rows of one table in the dump `path` (counted as the dump was written): checked after a restore. */
+  | { path: string; type: 'rows'; table: string; rows: number };
 
 export interface ManifestEnd {
   type: 'end';
@@ -43,7 +45,8 @@ export function parseManifest(text: string): ManifestEntry[] {
   return lines.map((l, i) => {
     try {
       const e = JSON.parse(l) as ManifestEntry;
-      if (typeof e.path !== 'string' || !['file', 'dir', 'symlink'].includes(e.type)) throw new Error();
+      if (typeof e.path !== 'string' || !['file', 'dir', 'symlink', 'rows'].includes(e.type)) throw new Error();
+      if (e.type === 'rows' && (typeof e.table !== 'string' || !Number.isSafeInteger(e.rows) || e.rows < 0)) throw new Error();
       return e;
     } catch {
       throw bad(`line ${i + 1}`);

@@ -16,6 +16,7 @@ import { writeAppMeta } from './app-meta-ini';
 import { DUMP_FILE, FILES_ROOT, FORMAT_VERSION, META_FILE } from './archive-layout';
 import { formatManifest, MANIFEST_FILE, type ManifestEntry } from './manifest';
 import { TarWriter } from './tar-writer';
+import { CountDumpRows } from '../dumps/count-dump-rows';
 
 export interface PackArchiveOptions {
   /** The install's folder. */
@@ -131,6 +132,10 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
     }
   };
 
+  // The dump starts at once and spools to a private file while the files are compressed: the database tool and
+  // gzip then work in parallel, and the dump's size is known when its tar header is written.
+  const spool = opts.dumpSql ? spoolStream(opts.dumpSql(), opts.signal) : null;
+  spool?.done.catch(() => undefined);
   try {
     const metaText = Buffer.from(
       writeAppMeta(opts.meta.record, { format_version: FORMAT_VERSION, created_by: opts.meta.createdBy, manifest_sha256: '', dump_file: DUMP_FILE, files_root: FILES_ROOT }),
@@ -146,35 +151,57 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
       await addPath(top);
     }
 
-    if (opts.dumpSql) await addStream(tar, manifest, DUMP_FILE, opts.dumpSql(), opts.signal);
+    if (spool) {
+      const file = await spool.done;
+      await addFileTo(tar, manifest, file, DUMP_FILE, (await stat(file)).size, opts.signal);
+      for (const [table, rows] of spool.counter.rows) manifest.push({ path: DUMP_FILE, type: 'rows', table, rows });
+    }
 
     await tar.entry(MANIFEST_FILE, Buffer.from(formatManifest(manifest), 'utf8'));
     await tar.finish();
     tarStream.end();
     await piping;
   } catch (e) {
+    spool?.abort();
     tarStream.destroy(e as Error);
     await piping.catch(() => undefined);
     if (!opts.out.destroyed) opts.out.destroy(e as Error);
     throw e;
+  } finally {
+    await spool?.cleanup();
   }
   return { bytes, sha256: hash.digest('hex'), manifest };
 }
 
 /**
  * A stream of unknown length (the dump) cannot go straight into tar, whose header holds the size first: it is
- * spooled to a temporary file beside, hashed on the way, then copied in.
+ * spooled to a private temporary file, which the archive then copies in. Its rows are counted on the way.
  */
-async function addStream(tar: TarWriter, manifest: ManifestEntry[], name: string, src: Readable, signal?: AbortSignal): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'ig-dump-'));
-  try {
+function spoolStream(src: Readable, signal?: AbortSignal): { done: Promise<string>; counter: CountDumpRows; abort(): void; cleanup(): Promise<void> } {
+  const ac = new AbortController();
+  const counter = new CountDumpRows();
+  const onAbort = () => ac.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let dir: string | undefined;
+  const done = (async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ig-dump-'));
     const file = join(dir, 'dump.sql');
-    await pipeline(src, createWriteStream(file, { mode: 0o600 }), { signal });
-    const st = await stat(file);
-    await addFileTo(tar, manifest, file, name, st.size, signal);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    await pipeline(src, counter, createWriteStream(file, { mode: 0o600 }), { signal: ac.signal });
+    return file;
+  })();
+  return {
+    done,
+    counter,
+    abort: () => {
+      ac.abort();
+      if (!src.destroyed) src.destroy();
+    },
+    async cleanup() {
+      signal?.removeEventListener('abort', onAbort);
+      await done.catch(() => undefined);
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function addFileTo(tar: TarWriter, manifest: ManifestEntry[], abs: string, name: string, size: number, signal?: AbortSignal): Promise<void> {

@@ -190,7 +190,8 @@ export async function readArchive(input: Readable, opts: ReadArchiveOptions = {}
 
   if (!meta) throw new BackupFormatError('no-meta', `The archive has no top-level ${META_FILE}.`);
   if (!manifest) throw new BackupFormatError('truncated', `The archive ends before ${MANIFEST_FILE} (truncated).`);
-  const listed = new Map(manifest.map((e) => [e.path, e]));
+  // `rows` lines describe the dump's content, not archive entries: the restore checks them.
+  const listed = new Map(manifest.filter((e) => e.type !== 'rows').map((e) => [e.path, e]));
   for (const [path, got] of seen) {
     const want = listed.get(path);
     if (!want || JSON.stringify(want) !== JSON.stringify(got)) {

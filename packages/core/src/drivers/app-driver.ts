@@ -88,4 +88,17 @@ export interface AppDriver {
   addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<AddonList>;
   /** The version the files say (wp-includes/version.php, VERSION). */
   version(dir: string): Promise<string>;
+  /**
+   * Moves the app's stored data to a new URL, folder and/or table prefix after its files and tables were put
+   * there (restore-to, clone, URL change). Absent for apps that store none of these (the config's database
+   * settings are setDatabase's job).
+   */
+  relocate?(i: RelocateInput): Promise<void>;
+}
+
+/** Where an app was and where it is now; the tables already carry `to.prefix`. */
+export interface RelocateInput {
+  dir: string;
+  from: { url: string; path: string; prefix: string };
+  to: { url: string; path: string; prefix: string };
 }

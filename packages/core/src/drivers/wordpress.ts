@@ -11,7 +11,7 @@ import { EngineError, invalidArgument } from '@installgate/contracts';
 import { checkCredentials, dropTables, listTables } from '../runtime/app-database';
 import type { DbCredentials } from '../runtime/db-server';
 import { phpHelper, runPhp } from '../runtime/php';
-import type { AddonList, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields } from './app-driver';
+import type { AddonList, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields, RelocateInput } from './app-driver';
 import { checkInstallFields, checkPassword, fsError, helperResult, readText, writeConfigAtomic } from './php-support';
 import { findWpConfig, readWpConfigDb, renderWpConfig, rewriteWpConfig } from './wordpress-config';
 import { writeLoginFile } from './wordpress-sso';
@@ -166,6 +166,20 @@ export const wordpressDriver: AppDriver = {
   async addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<AddonList> {
     const r = await inspect(i.dir, i.url);
     return { plugins: r.plugins, themes: r.themes };
+  },
+
+  async relocate(i: RelocateInput): Promise<void> {
+    const pairs: [string, string][] = [];
+    const add = (from: string, to: string) => {
+      if (!from || from === to) return;
+      pairs.push([from, to]);
+      // JSON (block attributes, REST caches) stores '/' as '\/'.
+      if (from.includes('/')) pairs.push([from.replace(/\//g, '\\/'), to.replace(/\//g, '\\/')]);
+    };
+    add(i.from.url.replace(/\/+$/, ''), i.to.url.replace(/\/+$/, ''));
+    add(i.from.path.replace(/\/+$/, ''), i.to.path.replace(/\/+$/, ''));
+    if (pairs.length === 0 && i.from.prefix === i.to.prefix) return;
+    await runHelper('relocate.php', i.dir, { pairs, old_prefix: i.from.prefix, new_prefix: i.to.prefix }, 'Moving the WordPress site', [], INSTALL_TIMEOUT_MS);
   },
 
   async version(dir: string): Promise<string> {

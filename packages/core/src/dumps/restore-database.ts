@@ -3,7 +3,7 @@
  */
 import type { Readable } from 'node:stream';
 import { EngineError } from '@installgate/contracts';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { credentialError } from '../runtime/app-database';
 import { parseDbHost, type DbCredentials } from '../runtime/db-server';
 import { SplitStatements } from './split-statements';
@@ -14,6 +14,9 @@ export interface RestoreDatabaseOptions {
   /** Rename tables whose names start with `from` to start with `to` (backquoted identifiers only). */
   tablePrefixRewrite?: { from: string; to: string };
 }
+
+/** The target table of an INSERT (mariadb-dump writes `INSERT INTO \`t\` VALUES …`). */
+const INSERT_INTO = /^\s*INSERT\s+(?:IGNORE\s+)?INTO\s+`((?:[^`]|``)+)`/i;
 
 /** Bytes a query packet needs beyond the statement text. */
 const PACKET_OVERHEAD = 1024;
@@ -45,7 +48,7 @@ function connectOptions(creds: DbCredentials) {
  * Executes every statement of the dump `sql` in `creds.db_name`. Triggers and routines (DELIMITER blocks) are
  * recreated without their `DEFINER=` clause (the restoring user becomes the definer). The session uses utf8mb4 and
  * FOREIGN_KEY_CHECKS=0 for the whole load. Memory holds one statement at a time.
- * Resolves with the number of statements run. Throws: connection errors as `credentialError` does
+ * Resolves with the number of statements run and the rows inserted per table. Throws: connection errors as `credentialError` does
  * (`invalid_argument_db_pass`, `invalid_argument_db_name`, `invalid_argument_db_host`); a statement over the server's
  * max_allowed_packet → `internal_error` (StatementTooLarge) before it is sent; a failing statement → `internal_error`
  * naming its number and the server's error (never the SQL text, which may hold data); AbortError when aborted.
@@ -56,7 +59,7 @@ export async function restoreDatabase(
   creds: DbCredentials,
   sql: Readable,
   opts: RestoreDatabaseOptions = {},
-): Promise<{ statements: number }> {
+): Promise<{ statements: number; rows: Record<string, number> }> {
   opts.signal?.throwIfAborted();
   let conn: Connection;
   try {
@@ -69,6 +72,8 @@ export async function restoreDatabase(
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let splitter: SplitStatements | undefined;
   let n = 0;
+  // Rows inserted per table (INSERT/REPLACE statements' affected rows), for the caller to compare with a count.
+  const inserted: Record<string, number> = {};
   try {
     await conn.query('SET NAMES utf8mb4');
     await conn.query('SET FOREIGN_KEY_CHECKS = 0');
@@ -83,7 +88,12 @@ export async function restoreDatabase(
       if (opts.tablePrefixRewrite) stmt = rewriteTablePrefix(stmt, opts.tablePrefixRewrite.from, opts.tablePrefixRewrite.to);
       n++;
       try {
-        await conn.query(stmt);
+        const [res] = await conn.query<ResultSetHeader>(stmt);
+        const table = INSERT_INTO.exec(stmt)?.[1];
+        if (table !== undefined) {
+          const name = table.replace(/``/g, '`');
+          inserted[name] = (inserted[name] ?? 0) + Number(res.affectedRows ?? 0);
+        }
       } catch (e) {
         opts.signal?.throwIfAborted();
         const m = e as MysqlError;
@@ -94,7 +104,7 @@ export async function restoreDatabase(
       }
     }
     await conn.query('SET FOREIGN_KEY_CHECKS = 1');
-    return { statements: n };
+    return { statements: n, rows: inserted };
   } catch (e) {
     opts.signal?.throwIfAborted();
     if (e instanceof EngineError) throw e;

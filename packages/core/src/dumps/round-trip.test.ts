@@ -9,6 +9,8 @@ import { createAppDatabase, withAppConnection } from '../runtime/app-database';
 import { parseDbUrl, type DbCredentials, type DbServer } from '../runtime/db-server';
 import { dumpDatabase } from './dump-database';
 import { restoreDatabase } from './restore-database';
+import { CountDumpRows } from './count-dump-rows';
+import { pipeline } from 'node:stream/promises';
 
 jest.setTimeout(60_000);
 
@@ -81,8 +83,16 @@ test('dump → restore into a second database keeps emoji, BLOB bytes, 20k rows 
   expect(sql).not.toContain('other_table');
   expect(sql).not.toContain(src.db_pass);
 
-  const { statements } = await restoreDatabase(dst, Readable.from([Buffer.from(sql)]));
+  const counter = new CountDumpRows();
+  counter.resume();
+  await pipeline(Readable.from([Buffer.from(sql)]), counter);
+  // The rows counted in the dump are the rows the restore inserts (wp_log: the 2 rows written by the trigger at the
+  // source is dumped as data).
+  expect(Object.fromEntries(counter.rows)).toEqual({ wp_big: 20000, wp_blobs: 3, wp_log: 2, wp_posts: 2 });
+
+  const { statements, rows } = await restoreDatabase(dst, Readable.from([Buffer.from(sql)]));
   expect(statements).toBeGreaterThan(10);
+  expect(rows).toEqual({ wp_big: 20000, wp_blobs: 3, wp_log: 2, wp_posts: 2 });
 
   expect(await checksums(dst, TABLES)).toEqual(await checksums(src, TABLES));
   await withAppConnection(dst, async (c) => {

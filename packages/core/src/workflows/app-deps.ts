@@ -10,6 +10,9 @@ import type { TemplatesService } from '../templates/templates-service';
 import type { LogsService } from '../logs/logs-service';
 import type { TaskRunner } from '../tasks/task-runner';
 import type { InstallResourcesRepo } from './install-resources';
+import type { BackupRepository } from '../backups/backup-repository';
+import type { BackupsService } from '../backups/backups-service';
+import type { BackupObjectsRepo } from '../backups/backup-objects';
 import type { CatalogPort, DbServer, RuntimePort } from './ports';
 
 /** Everything the application workflows (install, import, uninstall, app edits, SSO) are built from. */
@@ -28,6 +31,11 @@ export interface AppDeps {
   /** Unscoped record writes of the workflows. */
   installsRepo: InstallRepository;
   resources: InstallResourcesRepo;
+  /** Scope-checked backup reads (visibility, backup_not_found). */
+  backups: BackupsService;
+  /** Unscoped backup record writes, and where each archive is stored. */
+  backupsRepo: BackupRepository;
+  backupObjects: BackupObjectsRepo;
   locations: LocationsService;
   schedules: SchedulesService;
   templates: TemplatesService;

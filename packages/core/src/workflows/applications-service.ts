@@ -1,4 +1,4 @@
-import type { Install } from '@installgate/contracts';
+import type { Backup, Install } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import type { AppDeps, RunOptions } from './app-deps';
 import { installApplication, type OperationResult } from './install-application';
@@ -6,6 +6,11 @@ import type { InstallRequest } from './install-request';
 import { importApplication, type ImportRequest } from './import-application';
 import { uninstallApplication } from './uninstall-application';
 import { adminLoginUrl, editApplication, type AppEdit } from './edit-application';
+import { backupInstall, type BackupRequest } from './backup-install';
+import { deleteBackup } from './delete-backup';
+import { restoreBackup } from './restore-backup';
+import type { RestoreRequest } from './restore-plan';
+import { importBackups, type ImportBackupsRequest, type ImportBackupsResult } from './import-backups';
 
 /** The operations that change real applications (files, databases, the app's own settings). */
 export interface ApplicationsService {
@@ -14,6 +19,11 @@ export interface ApplicationsService {
   uninstall(scope: Scope, id: string, opts: RunOptions & { force: boolean }): Promise<OperationResult<Install>>;
   edit(scope: Scope, id: string, edit: AppEdit): Promise<Install>;
   loginUrl(scope: Scope, id: string, opts: { redirect?: string }): Promise<string>;
+  backup(scope: Scope, id: string, req: BackupRequest, opts: RunOptions): Promise<OperationResult<Backup>>;
+  /** In place (`restore`) or to a new URL (`restoreto`; also `restore` with a url, the old v1 form). */
+  restore(scope: Scope, backupId: string, req: RestoreRequest, opts: RunOptions, mode: 'restore' | 'restoreto'): Promise<OperationResult<Install>>;
+  deleteBackup(scope: Scope, backupId: string, opts: RunOptions & { force: boolean }): Promise<OperationResult<Backup>>;
+  importBackups(scope: Scope, req: ImportBackupsRequest, opts: RunOptions): Promise<ImportBackupsResult>;
   /** Whether application databases can be created (a database server is configured). */
   readonly canCreateDatabases: boolean;
   /** Waits for running operations (graceful stop). */
@@ -27,6 +37,10 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     uninstall: (scope, id, opts) => uninstallApplication(deps, scope, id, opts),
     edit: (scope, id, edit) => editApplication(deps, scope, id, edit),
     loginUrl: (scope, id, opts) => adminLoginUrl(deps, scope, id, opts),
+    backup: (scope, id, req, opts) => backupInstall(deps, scope, id, req, opts),
+    restore: (scope, id, req, opts, mode) => restoreBackup(deps, scope, id, req, opts, mode),
+    deleteBackup: (scope, id, opts) => deleteBackup(deps, scope, id, opts),
+    importBackups: (scope, req, opts) => importBackups(deps, scope, req, opts),
     canCreateDatabases: deps.dbServer !== null,
     drain: () => deps.runner.drain(),
   };

@@ -1,8 +1,8 @@
 import type { ApplicationVersion } from '@installgate/contracts';
 import type { DbCredentials, DbServer } from '../runtime/db-server';
-import type { AddonList as Addons, InstallFields } from '../drivers/app-driver';
+import type { AddonList as Addons, InstallFields, RelocateInput } from '../drivers/app-driver';
 
-export type { DbCredentials, DbServer, InstallFields, Addons };
+export type { DbCredentials, DbServer, InstallFields, Addons, RelocateInput };
 
 /*
  * What the install workflows need from the catalog, the database runtime and the application drivers, as narrow
@@ -50,6 +50,7 @@ export interface DriverPort {
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
   addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<Addons>;
   version(dir: string): Promise<string>;
+  relocate?(i: RelocateInput): Promise<void>;
 }
 
 export interface RuntimePort {

@@ -3,6 +3,7 @@ import { TASK_COMPLETE_MESSAGE } from '@installgate/contracts';
 import type { OpTable } from '../operation';
 import { parseParams } from '../params/parse-params';
 import { zBool, zLimit, zOffset } from '../params/coerce';
+import { zExpiry } from '../params/expiry';
 
 const zBackupsList = z.object({
   user: z.string().optional(),
@@ -13,12 +14,6 @@ const zBackupsList = z.object({
   offset: zOffset.default(0),
   limit: zLimit.default(50),
 });
-
-/** `expiry`: never | auto | a number of days (v1 `backup`, spec §5.1). */
-const zExpiry = z.union([
-  z.enum(['never', 'auto']),
-  z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.number().int().min(1).max(36500)),
-]);
 
 const zBackupEdit = z.object({
   backup_note: z.string().max(1024).optional(),

@@ -8,11 +8,10 @@ import type { OpContext, OpHandler, OpTable } from '../operation';
  */
 export const NOT_YET_AVAILABLE = {
   'browser.migrate': null,
-  'installs.update': 'install', 'installs.backup': 'install', 'installs.template': 'install', 'installs.clone': 'install',
+  'installs.update': 'install', 'installs.template': 'install', 'installs.clone': 'install',
   'installs.sync': 'install', 
   'plugins.list': 'install', 'plugins.get': 'install', 'plugins.edit': 'install', 'plugins.uninstall': 'install',
   'themes.list': 'install', 'themes.get': 'install', 'themes.edit': 'install', 'themes.uninstall': 'install',
-  'backups.import': null, 'backups.restore': 'backup', 'backups.restoreto': 'backup', 'backups.delete': 'backup',
   'users.login': 'user',
 } as const satisfies Partial<Record<OperationName, 'install' | 'backup' | 'user' | null>>;
 

@@ -19,6 +19,8 @@ export interface WebdavTestServerOptions {
   tls?: TestCertificate;
   username?: string;
   password?: string;
+  /** Bytes the user may store in all (webdav-server's PerUserStorageManager): beyond it, 507 Insufficient Storage. */
+  storageLimitBytes?: number;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function startWebdavServer(options: WebdavTestServerOptions): Promi
     privilegeManager: privileges,
     rootFileSystem: new webdav.PhysicalFileSystem(options.root),
     https: options.tls ? { key: options.tls.key, cert: options.tls.cert } : undefined,
+    ...(options.storageLimitBytes !== undefined ? { storageManager: new webdav.PerUserStorageManager(options.storageLimitBytes) } : {}),
   });
   const httpServer = await server.startAsync(0);
   const port = (httpServer.address() as AddressInfo).port;

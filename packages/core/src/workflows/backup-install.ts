@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { EngineError, type Backup, type Install, type User } from '@installgate/contracts';
+import type { Scope } from '../access/actor';
+import { archiveFileName, packArchive } from '../archive';
+import { expiresAt, type BackupEdit } from '../backups/backups-service';
+import { localBackupFolders, openLocation, resolveLocation, websiteBackupFolder, type ResolvedLocation } from '../backups/backup-location';
+import { storageFailure } from '../backups/storage-failure';
+import { dumpDatabase } from '../dumps';
+import { newRecordId } from '../store/new-record-id';
+import type { AppDeps, RunOptions } from './app-deps';
+import type { OperationResult } from './install-application';
+import { recordDb } from './uninstall-application';
+
+/** `POST /installs/{id}/backup` (v1 `backup`): where the archive goes and how long it is kept. */
+export interface BackupRequest {
+  expiry?: BackupEdit['expiry'];
+  backup_note?: string;
+  /** Overrides the install's `bkloc` for this backup. */
+  bkloc?: string;
+}
+
+/** The account folder `local` means for an install: its website's `path_backups`, else the owner's first one. */
+export async function localRootFor(deps: AppDeps, owner: User, install: Pick<Install, 'url'>): Promise<string | null> {
+  try {
+    const resolved = await deps.users.resolveUrl({ actor: { kind: 'admin' } }, owner.id, install.url);
+    const own = websiteBackupFolder(resolved.website);
+    if (own) return own;
+  } catch {
+    // the website that served the install is gone: fall back to the account's other folders
+  }
+  return localBackupFolders(owner)[0] ?? null;
+}
+
+/** A key that does not exist at the location yet: the spec's name, or with `-2`, `-3`… before `.tar.gz`. */
+async function freeKey(exists: (key: string) => Promise<boolean>, name: string): Promise<string> {
+  if (!(await exists(name))) return name;
+  const base = name.replace(/\.tar\.gz$/, '');
+  for (let n = 2; n < 1000; n++) if (!(await exists(`${base}-${n}.tar.gz`))) return `${base}-${n}.tar.gz`;
+  return `${base}-${randomBytes(4).toString('hex')}.tar.gz`;
+}
+
+/** Checks the install can be read: its folder exists and its database answers. */
+async function checkSource(deps: AppDeps, install: Install): Promise<void> {
+  if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
+  const db = recordDb(install);
+  if (db) await deps.runtime.database.checkCredentials(db);
+}
+
+/**
+ * Writes the archive of `install` to the location and records it. The archive streams straight to the location
+ * under a temporary name that is published only when complete; the record is written after that, so a cut-off
+ * backup is never listed.
+ */
+async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number }, progress: (m: string, a: number, b: number) => Promise<void>): Promise<Backup> {
+  const now = deps.clock();
+  const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label);
+  try {
+    const exists = async (k: string) => (await backend.stat(k)) !== null;
+    const key = await freeKey(exists, archiveFileName(install.url_domain, install.title, new Date(now * 1000))).catch((e) => { throw storageFailure(e, loc.label); });
+    const record: Backup = {
+      ...install, id: newRecordId(), backup_install: install.id, backup_filename: key, backup_location: loc.label,
+      backup_note: meta.note, backup_time: now, backup_expires: meta.expires,
+    };
+    await progress('_tasks_shared_copyingfiles', 5, 90);
+    const ac = new AbortController();
+    const body = new PassThrough({ highWaterMark: 1 << 20 });
+    const db = recordDb(install);
+    const putting = backend.put(key, body, { signal: ac.signal });
+    putting.catch(() => undefined);
+    let packed;
+    try {
+      packed = await packArchive({
+        dir: install.path, files: install.files, exclude: install.exclude_files, out: body, signal: ac.signal,
+        meta: { record, createdBy: `installgate/${deps.agent}` },
+        dumpSql: db ? () => {
+          const sql = new PassThrough({ highWaterMark: 1 << 20 });
+          dumpDatabase(db, install.tables, sql, { signal: ac.signal }).catch((e: unknown) => { if (!sql.destroyed) sql.destroy(e as Error); });
+          return sql;
+        } : undefined,
+      });
+      await putting;
+    } catch (e) {
+      ac.abort();
+      await putting.catch(() => undefined);
+      // The packer's own error says more than the aborted upload's.
+      const put = await putting.then(() => null, (err: unknown) => err);
+      throw e instanceof EngineError ? e : storageFailure(put ?? e, loc.label);
+    }
+    await progress('_tasks_shared_finishing', 90, 100);
+    await deps.db.transaction(async (trx) => {
+      await deps.backupObjects.insert({ backup_id: record.id, location_ref: loc.ref, local_root: loc.localRoot, object_key: key, size: packed.bytes, sha256: packed.sha256 }, trx);
+      await deps.backupsRepo.insert(record, trx);
+    }).catch(async (e: unknown) => {
+      await backend.remove(key).catch(() => undefined);
+      throw e;
+    });
+    return record;
+  } finally {
+    await backend.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Backs up an install (spec §2.2, v1 `backup`): files, database dump and record in one archive at the install's
+ * backup location (or `bkloc`). Dry runs check the input (`input`) and also the folder, the database and the
+ * location (`all`). Answers the new backup record (a task when backgrounded).
+ */
+export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req: BackupRequest, opts: RunOptions): Promise<OperationResult<Backup>> {
+  const install = await deps.installs.get(scope, id);
+  if (install.incomplete) throw new EngineError('install_busy', { errfield: 'id', message: 'This install is incomplete (an install or restore did not finish); it cannot be backed up.' });
+  const expires = expiresAt(req.expiry ?? 'never', deps.clock());
+  if (req.backup_note !== undefined && req.backup_note.length > 4096) throw new EngineError('invalid_argument_backup_note', { errfield: 'backup_note' });
+  const owner = await deps.users.get(scope, install.user);
+  const loc = await resolveLocation(deps, scope.actor, req.bkloc ?? install.bkloc ?? 'local', await localRootFor(deps, owner, install));
+  if (opts.dryrun === 'input') return { data: null, dryrun: true };
+  const preflight = async () => {
+    await checkSource(deps, install);
+    await (await openLocation(deps, loc.ref, loc.localRoot, loc.label)).close();
+  };
+  if (opts.dryrun === 'all' || opts.background !== 'quick') await preflight();
+  if (opts.dryrun === 'all') return { data: null, dryrun: true };
+  const secrets = [install.db_pass].filter((s) => s !== '');
+  const entry = { user: install.user, cmd: 'installs/backup', install: id, url: install.url, title: install.title, backup_location: loc.label };
+  const { task, result } = await deps.runner.run({
+    cmd: 'installs/backup', user: install.user, installId: id, url: install.url, title: install.title, label: '_tasks_backuping',
+    payload: { install: id, location: loc.label }, lockInstall: id, secrets,
+  }, async (t) => {
+    try {
+      if (opts.background === 'quick') await preflight();
+      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires }, t.progress);
+      await deps.logs.write({ ...entry, message: `Backed up ${install.title} to ${loc.label} as ${backup.backup_filename}.` }, secrets);
+      return backup;
+    } catch (e) {
+      const err = e instanceof EngineError ? e : new EngineError('internal_error', { cause: e });
+      await deps.logs.write({ ...entry, severity: 'error', message: `Backing up ${install.title} failed: ${err.message}` }, secrets);
+      throw e;
+    }
+  }, { background: opts.background !== false });
+  return { data: result ?? null, task };
+}

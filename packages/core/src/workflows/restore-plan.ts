@@ -1,0 +1,96 @@
+/**
+ * What a restore decides before its task starts (spec §2.4): which backup and archive, where the files go (the
+ * original folder, or a new URL for restore-to), which database receives the tables, and under which prefix.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { EngineError, invalidArgument, type Backup, type Install } from '@installgate/contracts';
+import type { Scope } from '../access/actor';
+import type { BackupObject } from '../backups/backup-objects';
+import { newRecordId } from '../store/new-record-id';
+import type { AppDeps } from './app-deps';
+import { givenDatabase, tablePrefix } from './install-request';
+import type { DbCredentials } from './ports';
+import { checkEmpty } from './resolve-target';
+import { recordDb } from './uninstall-application';
+
+/** Parameters of `POST /backups/{id}/restore` and `/restoreto` (v2 names). */
+export interface RestoreRequest {
+  url?: string;
+  url_ip?: string;
+  db_host?: string;
+  db_name?: string;
+  db_user?: string;
+  db_pass?: string;
+  db_prefix?: string;
+  db_host_ip?: string;
+  /** `manual`: never create the database when it is missing (v1). */
+  db?: string;
+}
+
+export interface RestorePlan {
+  backup: Backup;
+  object: BackupObject;
+  mode: 'restore' | 'restoreto';
+  /** The install the restore (re)creates: the backed-up one in place, a new id for restore-to. */
+  installId: string;
+  /** The live install at the target (in place, when it still exists). */
+  live: Install | null;
+  url: string;
+  domain: string;
+  dir: string;
+  owner: string;
+  /** Database to restore into, when known before the task (given, or the live/backed-up one); null = create one. */
+  db: DbCredentials | null;
+  /** Whether `db` came from the caller. */
+  dbGiven: boolean;
+  /** v1 `db=manual`: never create a database. */
+  manual: boolean;
+  usesDb: boolean;
+  prefix: string;
+  /** Prefix the tables are loaded under before the swap. */
+  tempPrefix: string;
+}
+
+/** The backup's tables must all carry its prefix: they are loaded under a temporary one, then renamed. */
+function checkTables(backup: Backup): void {
+  const odd = backup.tables.filter((t) => !t.startsWith(backup.db_prefix) || backup.db_prefix === '');
+  if (odd.length > 0) {
+    throw new EngineError('failed_backup_format', { message: `This backup holds tables without its table prefix (${odd.slice(0, 3).join(', ')}); it cannot be restored beside a live site.`, details: { reason: 'tables' } });
+  }
+}
+
+/** Input checks and target of a restore (dryrun=input stops after this). */
+export async function planRestore(deps: AppDeps, scope: Scope, id: string, req: RestoreRequest, mode: 'restore' | 'restoreto'): Promise<RestorePlan> {
+  const backup = await deps.backups.get(scope, id);
+  const object = await deps.backupObjects.get(id);
+  if (!object) throw new EngineError('backup_not_found', { errfield: 'id', message: 'This backup has no archive recorded at any location.' });
+  if (req.db !== undefined && req.db !== '' && req.db !== 'manual') throw invalidArgument('db', 'db is manual or empty.');
+  const usesDb = backup.db_name !== '' || backup.tables.length > 0;
+  if (usesDb) checkTables(backup);
+  const prefix = usesDb ? tablePrefix(req, backup.db_prefix) : '';
+  const given = usesDb ? givenDatabase(req, prefix) : null;
+  const tempPrefix = `igr${randomBytes(3).toString('hex')}_`;
+
+  if (mode === 'restoreto' || (req.url !== undefined && req.url !== '')) {
+    if (!req.url) throw new EngineError('empty_argument_url', { errfield: 'url' });
+    const resolved = await deps.users.resolveUrl(scope, backup.user, req.url);
+    if (resolved.path.includes('://') || !path.isAbsolute(resolved.path)) {
+      throw new EngineError('not_implemented', { errfield: 'url', message: 'Websites on other servers (sftp://, ftp:// paths) are not supported by this release yet.' });
+    }
+    const dir = path.resolve(resolved.path);
+    await checkEmpty(dir);
+    if (usesDb && !given && !deps.dbServer) throw new EngineError('empty_argument_db_name', { errfield: 'db_name', message: 'No database server is configured: give db_host, db_name, db_user and db_pass.' });
+    return { backup, object, mode: 'restoreto', installId: newRecordId(), live: null, url: req.url, domain: resolved.domain, dir, owner: backup.user, db: given, dbGiven: given !== null, manual: req.db === 'manual', usesDb, prefix, tempPrefix };
+  }
+
+  const live = (await deps.installsRepo.get(backup.backup_install)) ?? null;
+  const current = live ? recordDb(live) : null;
+  const recorded = recordDb(backup);
+  // In place: the caller's database, else the live install's, else the one the backup was made from.
+  const db = given ?? (current ? { ...current, db_prefix: prefix } : recorded ? { ...recorded, db_prefix: prefix } : null);
+  return {
+    backup, object, mode: 'restore', installId: backup.backup_install, live, url: backup.url, domain: backup.url_domain,
+    dir: path.resolve(backup.path), owner: backup.user, db: usesDb ? db : null, dbGiven: given !== null, manual: req.db === 'manual', usesDb, prefix, tempPrefix,
+  };
+}
