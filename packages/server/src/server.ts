@@ -29,6 +29,8 @@ export async function startServer(settings: Settings, logger: Logger, opts: { db
   });
   const recovered = await engine.tasks.recoverInterrupted(engine.nodeId);
   if (recovered.length > 0) logger.warn('tasks interrupted by the previous stop were marked failed', { count: recovered.length });
+  const orphans = await engine.apps.cleanOrphanArchives();
+  if (orphans > 0) logger.warn('archives of backups cut off by the previous stop were removed', { count: orphans });
   const app = createApp({ engine, settings, logger });
   const server = http.createServer(app);
   // Bounded waits: a slow or stuck client cannot hold a connection open for ever.

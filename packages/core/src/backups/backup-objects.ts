@@ -10,6 +10,8 @@ export interface BackupObject {
   object_key: string;
   size: number;
   sha256: string;
+  /** The task that wrote (or is writing) the archive. */
+  task_id: string;
 }
 
 /** The `backup_objects` table. */
@@ -21,6 +23,15 @@ export function createBackupObjects(db: Knex) {
     },
     async insert(row: BackupObject, trx?: Knex.Transaction): Promise<void> {
       await (trx ?? db)('backup_objects').insert(row);
+    },
+    /** Records the finished archive's size and checksum. */
+    async finish(backupId: string, done: { size: number; sha256: string }, trx?: Knex.Transaction): Promise<void> {
+      await (trx ?? db)('backup_objects').where({ backup_id: backupId }).update(done);
+    },
+    /** Rows without a backup record: archives whose upload did not finish (or is still going). */
+    async orphans(): Promise<BackupObject[]> {
+      const rows = (await db('backup_objects').leftJoin('backups', 'backups.id', 'backup_objects.backup_id').whereNull('backups.id').select('backup_objects.*')) as BackupObject[];
+      return rows.map((r) => ({ ...r, size: Number(r.size) }));
     },
     async remove(backupId: string, trx?: Knex.Transaction): Promise<void> {
       await (trx ?? db)('backup_objects').where({ backup_id: backupId }).delete();

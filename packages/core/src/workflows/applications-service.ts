@@ -10,6 +10,7 @@ import { backupInstall, type BackupRequest } from './backup-install';
 import { deleteBackup } from './delete-backup';
 import { restoreBackup } from './restore-backup';
 import type { RestoreRequest } from './restore-plan';
+import { cleanOrphanArchives } from './clean-orphan-archives';
 import { importBackups, type ImportBackupsRequest, type ImportBackupsResult } from './import-backups';
 
 /** The operations that change real applications (files, databases, the app's own settings). */
@@ -24,6 +25,8 @@ export interface ApplicationsService {
   restore(scope: Scope, backupId: string, req: RestoreRequest, opts: RunOptions, mode: 'restore' | 'restoreto'): Promise<OperationResult<Install>>;
   deleteBackup(scope: Scope, backupId: string, opts: RunOptions & { force: boolean }): Promise<OperationResult<Backup>>;
   importBackups(scope: Scope, req: ImportBackupsRequest, opts: RunOptions): Promise<ImportBackupsResult>;
+  /** Removes archives of backups cut off before their record was written (run at start, after task recovery). */
+  cleanOrphanArchives(): Promise<number>;
   /** Whether application databases can be created (a database server is configured). */
   readonly canCreateDatabases: boolean;
   /** Waits for running operations (graceful stop). */
@@ -41,6 +44,7 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     restore: (scope, id, req, opts, mode) => restoreBackup(deps, scope, id, req, opts, mode),
     deleteBackup: (scope, id, opts) => deleteBackup(deps, scope, id, opts),
     importBackups: (scope, req, opts) => importBackups(deps, scope, req, opts),
+    cleanOrphanArchives: () => cleanOrphanArchives(deps),
     canCreateDatabases: deps.dbServer !== null,
     drain: () => deps.runner.drain(),
   };

@@ -12,6 +12,7 @@ import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
 import { recordDb } from './uninstall-application';
+import type { RunningTask } from '../tasks/task-runner';
 
 /** `POST /installs/{id}/backup` (v1 `backup`): where the archive goes and how long it is kept. */
 export interface BackupRequest {
@@ -53,7 +54,8 @@ async function checkSource(deps: AppDeps, install: Install): Promise<void> {
  * under a temporary name that is published only when complete; the record is written after that, so a cut-off
  * backup is never listed.
  */
-async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number }, progress: (m: string, a: number, b: number) => Promise<void>): Promise<Backup> {
+async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number }, t: RunningTask): Promise<Backup> {
+  const progress = t.progress;
   const now = deps.clock();
   const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label);
   try {
@@ -63,6 +65,9 @@ async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocatio
       ...install, id: newRecordId(), backup_install: install.id, backup_filename: key, backup_location: loc.label,
       backup_note: meta.note, backup_time: now, backup_expires: meta.expires,
     };
+    // Recorded before the first byte goes out: a server killed before the record is written leaves a row whose
+    // archive is removed on the next start (clean-orphan-archives), never an unlisted archive under a final name.
+    await deps.backupObjects.insert({ backup_id: record.id, location_ref: loc.ref, local_root: loc.localRoot, object_key: key, size: 0, sha256: '', task_id: t.task.id });
     await progress('_tasks_shared_copyingfiles', 5, 90);
     const ac = new AbortController();
     const body = new PassThrough({ highWaterMark: 1 << 20 });
@@ -86,14 +91,16 @@ async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocatio
       await putting.catch(() => undefined);
       // The packer's own error says more than the aborted upload's.
       const put = await putting.then(() => null, (err: unknown) => err);
+      await deps.backupObjects.remove(record.id).catch(() => undefined);
       throw e instanceof EngineError ? e : storageFailure(put ?? e, loc.label);
     }
     await progress('_tasks_shared_finishing', 90, 100);
     await deps.db.transaction(async (trx) => {
-      await deps.backupObjects.insert({ backup_id: record.id, location_ref: loc.ref, local_root: loc.localRoot, object_key: key, size: packed.bytes, sha256: packed.sha256 }, trx);
+      await deps.backupObjects.finish(record.id, { size: packed.bytes, sha256: packed.sha256 }, trx);
       await deps.backupsRepo.insert(record, trx);
     }).catch(async (e: unknown) => {
       await backend.remove(key).catch(() => undefined);
+      await deps.backupObjects.remove(record.id).catch(() => undefined);
       throw e;
     });
     return record;
@@ -129,7 +136,7 @@ export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req
   }, async (t) => {
     try {
       if (opts.background === 'quick') await preflight();
-      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires }, t.progress);
+      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires }, t);
       await deps.logs.write({ ...entry, message: `Backed up ${install.title} to ${loc.label} as ${backup.backup_filename}.` }, secrets);
       return backup;
     } catch (e) {

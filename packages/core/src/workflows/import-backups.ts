@@ -84,7 +84,7 @@ async function importOne(deps: AppDeps, owner: User, loc: ResolvedLocation, back
     backup_note: r.backup_note ?? '', backup_time: r.backup_time ?? Math.floor(obj.mtime.getTime() / 1000), backup_expires: 0,
   };
   await deps.db.transaction(async (trx) => {
-    await deps.backupObjects.insert({ backup_id: id, location_ref: loc.ref, local_root: loc.localRoot, object_key: obj.key, size: obj.size, sha256: '' }, trx);
+    await deps.backupObjects.insert({ backup_id: id, location_ref: loc.ref, local_root: loc.localRoot, object_key: obj.key, size: obj.size, sha256: '', task_id: '' }, trx);
     await deps.backupsRepo.insert(record, trx);
   });
   return record;
