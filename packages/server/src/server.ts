@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import { createEngine, type Engine } from '@installgate/core';
+import { startScheduler } from './scheduler';
 import type { Settings } from './config/settings';
 import { createApp } from './app';
 import type { Logger } from './logger';
@@ -31,6 +32,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { db
   if (recovered.length > 0) logger.warn('tasks interrupted by the previous stop were marked failed', { count: recovered.length });
   const orphans = await engine.apps.cleanOrphanArchives();
   if (orphans > 0) logger.warn('archives of backups cut off by the previous stop were removed', { count: orphans });
+  const stopScheduler = startScheduler(engine, logger, settings.scheduler_interval);
   const app = createApp({ engine, settings, logger });
   const server = http.createServer(app);
   // Bounded waits: a slow or stuck client cannot hold a connection open for ever.
@@ -50,6 +52,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { db
     engine,
     server,
     async close() {
+      await stopScheduler();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await engine.close();

@@ -11,6 +11,7 @@ import { deleteBackup } from './delete-backup';
 import { restoreBackup } from './restore-backup';
 import type { RestoreRequest } from './restore-plan';
 import { cleanOrphanArchives } from './clean-orphan-archives';
+import { pruneExpiredBackups } from './prune-expired-backups';
 import { importBackups, type ImportBackupsRequest, type ImportBackupsResult } from './import-backups';
 
 /** The operations that change real applications (files, databases, the app's own settings). */
@@ -27,6 +28,8 @@ export interface ApplicationsService {
   importBackups(scope: Scope, req: ImportBackupsRequest, opts: RunOptions): Promise<ImportBackupsResult>;
   /** Removes archives of backups cut off before their record was written (run at start, after task recovery). */
   cleanOrphanArchives(): Promise<number>;
+  /** Deletes backups whose expiry has passed (the scheduler runs it); returns their ids. */
+  pruneExpiredBackups(): Promise<string[]>;
   /** Whether application databases can be created (a database server is configured). */
   readonly canCreateDatabases: boolean;
   /** Waits for running operations (graceful stop). */
@@ -45,6 +48,7 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     deleteBackup: (scope, id, opts) => deleteBackup(deps, scope, id, opts),
     importBackups: (scope, req, opts) => importBackups(deps, scope, req, opts),
     cleanOrphanArchives: () => cleanOrphanArchives(deps),
+    pruneExpiredBackups: () => pruneExpiredBackups(deps),
     canCreateDatabases: deps.dbServer !== null,
     drain: () => deps.runner.drain(),
   };

@@ -38,6 +38,8 @@ export interface Settings {
   apps_dir: string;
   /** Application mirror (`mirror_dir=`, env INSTALLGATE_MIRROR_DIR); '' = the engine's default (<repo>/.cache/app-mirror). */
   mirror_dir: string;
+  /** Seconds between scheduler passes (expired backups, unfinished archives); settings.ini `scheduler_interval=`, 0 = off. */
+  scheduler_interval: number;
 }
 
 const zFile = z.object({
@@ -54,6 +56,7 @@ const zFile = z.object({
   apps_dir: z.string().optional(),
   embedded_db: z.enum(['yes', 'no', 'true', 'false', '1', '0']).optional(),
   mirror_dir: z.string().optional(),
+  scheduler_interval: z.coerce.number().int().min(0).max(86_400).optional(),
 }).passthrough();
 
 const zEnvPort = z.coerce.number().int().min(0).max(65535);
@@ -113,5 +116,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     // data directory (as homes_root).
     apps_dir: env.INSTALLGATE_APPS_DIR ? path.resolve(env.INSTALLGATE_APPS_DIR) : s.apps_dir ? path.resolve(home, s.apps_dir) : '',
     mirror_dir: env.INSTALLGATE_MIRROR_DIR ? path.resolve(env.INSTALLGATE_MIRROR_DIR) : s.mirror_dir ? path.resolve(home, s.mirror_dir) : '',
+    scheduler_interval: s.scheduler_interval ?? 300,
   };
 }

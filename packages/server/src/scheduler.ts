@@ -1,0 +1,30 @@
+import type { Engine } from '@installgate/core';
+import type { Logger } from './logger';
+
+/**
+ * The in-server scheduler: every `intervalSeconds` it deletes expired backups and removes archives of backups
+ * that were cut off. One pass at a time; a pass that throws is logged and the next one runs as usual. The timer
+ * does not keep the process alive. Returns a stop function that waits for a running pass.
+ */
+export function startScheduler(engine: Engine, logger: Logger, intervalSeconds: number): () => Promise<void> {
+  if (intervalSeconds <= 0) return async () => undefined;
+  let running: Promise<void> | null = null;
+  const pass = async () => {
+    try {
+      const pruned = await engine.apps.pruneExpiredBackups();
+      if (pruned.length > 0) logger.info('expired backups deleted', { count: pruned.length });
+      await engine.apps.cleanOrphanArchives();
+    } catch (e) {
+      logger.error('scheduler pass failed', { detail: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = pass().finally(() => { running = null; });
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
