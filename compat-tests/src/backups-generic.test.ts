@@ -98,6 +98,25 @@ test('v1 backup and restoreto: a second working site at a new URL with its own d
   expect(await tablesOf(h, site.db_name)).toEqual(site.tables);
 }, 60_000);
 
+test('regression: a file and a table added after the install are backed up and restored (the record\'s lists were stale)', async () => {
+  fs.writeFileSync(path.join(site.path, '.htaccess'), '# added by the site after install\n');
+  await h.sql(`CREATE TABLE \`${site.db_name}\`.ta_added (id INT PRIMARY KEY); INSERT INTO \`${site.db_name}\`.ta_added VALUES (1), (2), (3);`);
+  // Another install nested in this one's folder is not part of its backup.
+  const nested = await h.v2('post', '/browser/testapp-static/install').send({ url: at('bk/nested'), user: 'bob', sitetitle: 'Nested' });
+  expect(nested.body.result).toBe(true);
+  const b = await h.v2('post', `/installs/${site.id}/backup`).send({ user: 'bob' });
+  expect(b.body.data.files).toContain('.htaccess');
+  expect(b.body.data.files).not.toContain('nested');
+  expect(b.body.data.tables).toEqual([...site.tables, 'ta_added'].sort());
+  expect((await h.v2('get', `/installs/${site.id}`).query({ user: 'bob' })).body.data.tables).toContain('ta_added');
+  const r = await h.v2('post', `/backups/${b.body.data.id}/restoreto`).send({ user: 'bob', url: at('grown') });
+  expect(r.body.result).toBe(true);
+  expect(fs.readFileSync(path.join(h.docroot, 'grown', '.htaccess'), 'utf8')).toBe('# added by the site after install\n');
+  expect(fs.existsSync(path.join(h.docroot, 'grown', 'nested'))).toBe(false);
+  expect(await h.sql(`SELECT COUNT(*) FROM \`${r.body.data.db_name}\`.ta_added`)).toEqual(['3']);
+  expect((await h.v1({ cmd: 'delete', id: b.body.data.id, user: 'bob' })).body.result).toBe(true);
+}, 60_000);
+
 test('one flipped byte in the archive: restore fails with failed_backup_format and the live site stays byte-identical', async () => {
   const file = path.join(backupsDir, b1.backup_filename);
   const original = fs.readFileSync(file);

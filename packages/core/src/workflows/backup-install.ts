@@ -12,6 +12,7 @@ import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
 import { recordDb } from './uninstall-application';
+import { currentContents } from './install-contents';
 import type { RunningTask } from '../tasks/task-runner';
 
 /** `POST /installs/{id}/backup` (v1 `backup`): where the archive goes and how long it is kept. */
@@ -61,8 +62,9 @@ async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocatio
   try {
     const exists = async (k: string) => (await backend.stat(k)) !== null;
     const key = await freeKey(exists, archiveFileName(install.url_domain, install.title, new Date(now * 1000))).catch((e) => { throw storageFailure(e, loc.label); });
+    const contents = await currentContents(deps, install, loc.ref === 'local' ? loc.localRoot : null);
     const record: Backup = {
-      ...install, id: newRecordId(), backup_install: install.id, backup_filename: key, backup_location: loc.label,
+      ...install, ...contents, id: newRecordId(), backup_install: install.id, backup_filename: key, backup_location: loc.label,
       backup_note: meta.note, backup_time: now, backup_expires: meta.expires,
     };
     // Recorded before the first byte goes out: a server killed before the record is written leaves a row whose
@@ -77,11 +79,11 @@ async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocatio
     let packed;
     try {
       packed = await packArchive({
-        dir: install.path, files: install.files, exclude: install.exclude_files, out: body, signal: ac.signal,
+        dir: install.path, files: contents.files, exclude: install.exclude_files, out: body, signal: ac.signal,
         meta: { record, createdBy: `installgate/${deps.agent}` },
         dumpSql: db ? () => {
           const sql = new PassThrough({ highWaterMark: 1 << 20 });
-          dumpDatabase(db, install.tables, sql, { signal: ac.signal }).catch((e: unknown) => { if (!sql.destroyed) sql.destroy(e as Error); });
+          dumpDatabase(db, contents.tables, sql, { signal: ac.signal }).catch((e: unknown) => { if (!sql.destroyed) sql.destroy(e as Error); });
           return sql;
         } : undefined,
       });
@@ -98,6 +100,9 @@ async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocatio
     await deps.db.transaction(async (trx) => {
       await deps.backupObjects.finish(record.id, { size: packed.bytes, sha256: packed.sha256 }, trx);
       await deps.backupsRepo.insert(record, trx);
+      // The install's lists follow what the site holds now (the lock of this task is held).
+      const fresh = await deps.installsRepo.get(install.id, trx);
+      if (fresh) await deps.installsRepo.replace({ ...fresh, ...contents }, trx);
     }).catch(async (e: unknown) => {
       await backend.remove(key).catch(() => undefined);
       await deps.backupObjects.remove(record.id).catch(() => undefined);
