@@ -21,8 +21,6 @@ export { BackendRegistry, type AnyBackendFactory, type BackendFactory, type Conf
 export { createDefaultRegistry, openBackend, type OpenOptions } from './open-backend';
 export { withRetry, type RetryOptions } from './with-retry';
 export { LocalBackend, localBackendFactory } from './backends/local';
-export { FtpBackend, ftpBackendFactory } from './backends/ftp';
-export { SftpBackend, sftpBackendFactory } from './backends/sftp';
-export { WebdavBackend, webdavBackendFactory } from './backends/webdav';
-export { S3Backend, s3BackendFactory } from './backends/s3';
+// The network backends (ftp, sftp, webdav, s3) are reached through openBackend, which loads them on first use.
+export { lazyFactory } from './lazy-factory';
 export { runStorageConformance, type ConformanceOptions, type ConformanceTarget } from './test/conformance';

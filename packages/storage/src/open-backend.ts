@@ -1,8 +1,5 @@
-import { ftpBackendFactory } from './backends/ftp';
 import { localBackendFactory } from './backends/local';
-import { s3BackendFactory } from './backends/s3';
-import { sftpBackendFactory } from './backends/sftp';
-import { webdavBackendFactory } from './backends/webdav';
+import { lazyFactory } from './lazy-factory';
 import type { LocationConfig } from './location-config';
 import { parseLocationUri } from './location-uri';
 import { BackendRegistry, type OpenBackendOptions } from './registry';
@@ -10,7 +7,14 @@ import type { StorageBackend } from './storage-backend';
 
 /** The built-in backends. There is no plugin loading (style-anchors §6.7). */
 export function createDefaultRegistry(): BackendRegistry {
-  return new BackendRegistry([localBackendFactory, ftpBackendFactory, sftpBackendFactory, webdavBackendFactory, s3BackendFactory]);
+  // Network backends load their libraries on first use (require: CommonJS output, resolved at that moment).
+  return new BackendRegistry([
+    localBackendFactory,
+    lazyFactory('ftp', () => (require('./backends/ftp') as typeof import('./backends/ftp')).ftpBackendFactory),
+    lazyFactory('sftp', () => (require('./backends/sftp') as typeof import('./backends/sftp')).sftpBackendFactory),
+    lazyFactory('webdav', () => (require('./backends/webdav') as typeof import('./backends/webdav')).webdavBackendFactory),
+    lazyFactory('s3', () => (require('./backends/s3') as typeof import('./backends/s3')).s3BackendFactory),
+  ]);
 }
 
 const defaultRegistry = createDefaultRegistry();

@@ -20,9 +20,22 @@ const ZERO = Buffer.alloc(1024);
 export class TarWriter {
   constructor(private readonly out: Writable) {}
 
-  /** Writes with backpressure. */
+  /**
+   * Writes with backpressure. Rejects when the output is destroyed (an aborted archive, an upload refused by the
+   * location) instead of waiting for a 'drain' that never comes.
+   */
   async write(buf: Buffer): Promise<void> {
-    if (!this.out.write(buf)) await once(this.out, 'drain');
+    if (this.out.destroyed) throw new Error('the archive output was closed');
+    if (this.out.write(buf)) return;
+    const ac = new AbortController();
+    try {
+      await Promise.race([
+        once(this.out, 'drain', { signal: ac.signal }),
+        once(this.out, 'close', { signal: ac.signal }).then(() => { throw new Error('the archive output was closed'); }),
+      ]);
+    } finally {
+      ac.abort();
+    }
   }
 
   async header(h: TarHeader): Promise<void> {

@@ -7,8 +7,8 @@
  * matched its manifest are the top-level entries moved into `destDir` (refused if a name exists there). On any
  * failure the staging folder is removed: nothing is left in `destDir`.
  */
-import { constants } from 'node:fs';
-import { lstat, mkdir, mkdtemp, open, rename, rm, symlink, chmod } from 'node:fs/promises';
+import { closeSync, constants, fchmodSync, openSync, writeSync } from 'node:fs';
+import { lstat, mkdir, mkdtemp, rename, rm, symlink, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError } from '@installgate/contracts';
@@ -101,13 +101,17 @@ export async function unpackArchive(
           if (existing) throw new BackupFormatError('exists', `Refused duplicate entry: ${entry.path.slice(0, 200)}`, entry.path);
           // setuid/setgid/sticky and group/other write are dropped; the owner can always read and write.
           const mode = (entry.mode & 0o755) | 0o600;
-          const fh = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+          // Synchronous writes into the private staging folder: a restore writes thousands of small files, and
+          // one thread-pool round trip per open/write/close made unpacking several times slower than tar(1).
+          const fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
           try {
-            for await (const chunk of entry.body as AsyncIterable<Buffer>) await fh.write(chunk);
+            for await (const chunk of entry.body as AsyncIterable<Buffer>) {
+              for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
+            }
+            fchmodSync(fd, mode);
           } finally {
-            await fh.close();
+            closeSync(fd);
           }
-          await chmod(target, mode);
         }
       },
     });

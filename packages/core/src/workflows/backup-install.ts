@@ -75,7 +75,8 @@ async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocatio
     const body = new PassThrough({ highWaterMark: 1 << 20 });
     const db = recordDb(install);
     const putting = backend.put(key, body, { signal: ac.signal });
-    putting.catch(() => undefined);
+    // A location that gives up (full, refused) stops the archive at once: nothing would read the rest.
+    putting.catch(() => ac.abort());
     let packed;
     try {
       packed = await packArchive({

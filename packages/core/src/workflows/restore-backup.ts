@@ -1,7 +1,8 @@
 /**
- * Restore and restore-to (spec §2.4, v1 `restore`/`restoreto`). The archive is verified against its manifest
- * before anything is touched; files are unpacked into a private folder inside the target and tables loaded under
- * a temporary prefix; row counts are checked against the manifest; then files and tables swap with the live ones
+ * Restore and restore-to (spec §2.4, v1 `restore`/`restoreto`). The archive streams from its location once: files
+ * are unpacked into a private folder inside the target and tables loaded under a temporary prefix while every
+ * entry is checked against the manifest; nothing live is touched before the whole archive matched. Row counts are
+ * checked against the manifest; then files and tables swap with the live ones
  * (renames) and the old ones are dropped only after the record is saved. Any failure before that leaves the live
  * site as it was.
  */
@@ -9,9 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError, type Backup, type Install } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
-import { unpackArchive, verifyArchive, type ManifestEntry } from '../archive';
+import { unpackArchive, type ManifestEntry } from '../archive';
 import { openLocation } from '../backups/backup-location';
-import { fetchArchive, type ArchiveSource } from '../backups/fetch-archive';
+import { storageFailure } from '../backups/storage-failure';
 import { restoreDatabase } from '../dumps';
 import { withAppConnection } from '../runtime/app-database';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
@@ -30,7 +31,6 @@ interface Run {
   createdDir: string;
   scratch: string;
   staged: string;
-  source?: ArchiveSource;
   manifest: ManifestEntry[];
   names: string[];
   loaded: Record<string, number>;
@@ -108,46 +108,35 @@ function steps(deps: AppDeps): Step<Run>[] {
       },
     },
     {
-      name: 'fetch-archive', message: '_tasks_shared_copyingfiles', percent: [10, 30],
-      async run(run) {
-        const { object, backup } = run.plan;
-        const backend = await openLocation(deps, object.location_ref, object.local_root, backup.backup_location);
-        try {
-          run.source = await fetchArchive(backend, object.object_key, run.scratch, backup.backup_location);
-        } finally {
-          if (backend.scheme !== 'local') await backend.close().catch(() => undefined);
-        }
-      },
-    },
-    {
-      name: 'verify-archive', message: '_tasks_shared_copyingfiles', percent: [30, 45],
-      async run(run) {
-        const { meta, manifest } = await verifyArchive(await run.source!.open());
-        if (meta.record.application !== run.plan.backup.application) {
-          throw notRestorable(`The archive holds ${meta.record.application}, not ${run.plan.backup.application}.`, 'meta');
-        }
-        run.manifest = manifest;
-      },
-    },
-    {
       name: 'unpack-archive', message: '_tasks_shared_copyingfiles', percent: [45, 75],
       async run(run) {
         const { plan } = run;
         const dropTemp = async () => {
           if (run.db) await database.dropTables(run.db, await tablesWithPrefix(run.db, plan.tempPrefix));
         };
+        const { object, backup } = plan;
+        const backend = await openLocation(deps, object.location_ref, object.local_root, backup.backup_location);
         try {
-          const res = await unpackArchive(await run.source!.open(), run.staged, {
+          const input = await backend.get(object.object_key).catch((e: unknown) => { throw storageFailure(e, backup.backup_location); });
+          // One pass: files go to the private staging folder, tables under the temporary prefix; only when the
+          // whole archive matched its manifest (the last entry) does the swap touch the live site.
+          const res = await unpackArchive(input, run.staged, {
             onDump: async (sql) => {
               if (!run.db) return void sql.resume();
-              const r = await restoreDatabase(run.db, sql, { tablePrefixRewrite: { from: plan.backup.db_prefix, to: plan.tempPrefix } });
+              const r = await restoreDatabase(run.db, sql, { tablePrefixRewrite: { from: backup.db_prefix, to: plan.tempPrefix } });
               run.loaded = r.rows;
             },
           });
+          if (res.meta.record.application !== backup.application) {
+            throw notRestorable(`The archive holds ${res.meta.record.application}, not ${backup.application}.`, 'meta');
+          }
           run.names = res.entries;
+          run.manifest = res.manifest;
         } catch (e) {
           await dropTemp().catch(() => undefined);
-          throw e;
+          throw e instanceof EngineError ? e : storageFailure(e, backup.backup_location);
+        } finally {
+          await backend.close().catch(() => undefined);
         }
         return dropTemp;
       },
