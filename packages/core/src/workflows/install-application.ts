@@ -6,7 +6,7 @@ import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
-import type { DbCredentials, InstallFields, ManifestPort } from './ports';
+import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
 import { checkEmpty, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import { numericVersion, satisfiesRange } from './version-range';
@@ -39,6 +39,8 @@ interface Run {
   entries: string[];
   version: string;
   tables: string[];
+  /** From the driver's install(), when it read them on the way; else finish-install asks the driver. */
+  addons?: Addons;
 }
 
 /** Preflight, part 1 (dryrun=input stops here): input, application, version, URL, folder, fields. */
@@ -208,6 +210,7 @@ function steps(deps: AppDeps): Step<Run>[] {
         });
         run.version = out.version;
         run.tables = out.tables;
+        run.addons = out.addons;
         run.entries = (await fs.promises.readdir(run.plan.target.dir)).filter((e) => !e.startsWith('installgate-sso-'));
         await save(run);
         const given = run.plan.givenDb;
@@ -219,7 +222,7 @@ function steps(deps: AppDeps): Step<Run>[] {
       name: 'finish-install', message: '_tasks_shared_finishing', percent: [90, 100],
       async run(run) {
         const driver = deps.runtime.driverFor(run.plan.manifest.driver);
-        const addons = await driver.addons({ dir: run.plan.target.dir, url: run.plan.req.url, db: run.db });
+        const addons = run.addons ?? (await driver.addons({ dir: run.plan.target.dir, url: run.plan.req.url, db: run.db }));
         const entries = (await fs.promises.readdir(run.plan.target.dir)).filter((e) => !e.startsWith('installgate-sso-'));
         const res = await deps.resources.get(run.plan.id);
         const record: Install = {
