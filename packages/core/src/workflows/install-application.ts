@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError, invalidArgument, type Install, type Task } from '@installgate/contracts';
@@ -11,6 +10,7 @@ import { checkEmpty, folderBusy, folderLockKey, freeBytes, parseSize, resolveTar
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import { numericVersion, satisfiesRange } from './version-range';
 import { checkBackupPolicy } from './backup-policy';
+import { releaseSha256 } from './release-checksum';
 
 /** What an install call answers: the new record, or a task when backgrounded, or a passed dry run. */
 export interface OperationResult<T> {
@@ -95,13 +95,6 @@ async function checkEnvironment(deps: AppDeps, plan: Plan): Promise<void> {
   }
 }
 
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    fs.createReadStream(file).on('error', reject).on('data', (c) => h.update(c)).on('end', () => resolve(h.digest('hex')));
-  });
-}
-
 /** The new install's record; `incomplete` until the last step clears it (a crash leaves it flagged). */
 function newRecord(deps: AppDeps, run: Run, now: number): Install {
   const { plan } = run;
@@ -180,7 +173,8 @@ function steps(deps: AppDeps): Step<Run>[] {
       name: 'copy-files', message: '_tasks_shared_copyingfiles', percent: [20, 50],
       async run(run) {
         const release = deps.catalog.release(run.plan.req.application, run.plan.version);
-        if ((await sha256File(release.archive)) !== release.sha256) {
+        // Remembered per archive (same inode, size, mtime, ctime): the 15 MB are read once, not on every install.
+        if ((await releaseSha256(release.archive)) !== release.sha256) {
           throw new EngineError('internal_error', { message: `The release archive of ${run.plan.manifest.name} ${run.plan.version} does not match its checksum; rebuild the application mirror.` });
         }
         const dir = run.plan.target.dir;
