@@ -19,7 +19,8 @@
 import { constants, type ReadStream } from 'node:fs';
 import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { createGunzip } from 'node:zlib';
+import type { TransformOptions } from 'node:stream';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { EngineError } from '@installgate/contracts';
 import { Parser, type ReadEntry } from 'tar';
 import { ReleaseWriter } from './release-writer';
@@ -35,9 +36,17 @@ export interface ExtractReleaseOptions {
 export const MAX_DECOMPRESSION_RATIO = 1000;
 /** Inflated bytes per zlib call: each hand-over between zlib's thread and this one costs; 64 KiB was slower. */
 const GUNZIP_CHUNK = 256 * 1024;
-/** Inflated bytes handed to the parser at once, and the time one turn of the event loop may spend writing. */
+/**
+ * Compressed bytes read ahead, and buffered in front of zlib: with node's defaults (64 KiB, 16 KiB) zlib ran dry
+ * whenever this thread was busy writing and could not hand it the next read; 1 MiB each made extraction ~20% faster.
+ */
+const READ_AHEAD = 1024 * 1024;
+/**
+ * Inflated bytes handed to the parser at once, and the time one turn of the event loop may spend writing: short
+ * turns also let zlib's finished chunks be picked up (and the next started) promptly.
+ */
 const SLICE = 64 * 1024;
-const TURN_BUDGET_MS = 10;
+const TURN_BUDGET_MS = 4;
 /** Inflated bytes waiting to be written: zlib pauses above PAUSE_ABOVE and resumes at RESUME_BELOW. */
 const PAUSE_ABOVE = 8 * GUNZIP_CHUNK;
 const RESUME_BELOW = 4 * GUNZIP_CHUNK;
@@ -101,8 +110,10 @@ export async function extractRelease(archive: string, destDir: string, opts: Ext
   const writer = new ReleaseWriter(root, opts.stripTopFolder === true);
 
   return new Promise((resolvePromise, reject) => {
-    const input: ReadStream = fh.createReadStream({ start: 0 }) as unknown as ReadStream;
-    const gunzip = gzipped ? createGunzip({ chunkSize: GUNZIP_CHUNK }) : null;
+    const input: ReadStream = fh.createReadStream({ start: 0, highWaterMark: READ_AHEAD }) as unknown as ReadStream;
+    // zlib streams take the stream options too (node's ZlibBase passes them to Transform); its types omit them.
+    const zlibOptions: ZlibOptions & TransformOptions = { chunkSize: GUNZIP_CHUNK, writableHighWaterMark: READ_AHEAD };
+    const gunzip = gzipped ? createGunzip(zlibOptions) : null;
     const tarStream = gunzip ?? input;
     const parser = new Parser({ strict: true });
     let failed = false;
