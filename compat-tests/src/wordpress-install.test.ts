@@ -31,6 +31,9 @@ describe('WordPress, for real, through v2', () => {
     expect(install.path).toBe(path.join(h.docroot, 'v2blog'));
     expect(install.files).toEqual(expect.arrayContaining(['wp-config.php', 'wp-admin', 'wp-includes', 'index.php']));
     expect(install.tables).toEqual(expect.arrayContaining(['wp_options', 'wp_posts', 'wp_users']));
+    // Read by the installer itself: the release's default theme, active, and its bundled plugins.
+    expect(install.themes).toContainEqual({ id: 'twentytwentyfour', version: expect.stringMatching(/^\d/), activated: true, autoup: 'none' });
+    expect(install.plugins).toContainEqual({ id: 'hello', version: expect.stringMatching(/^\d/), activated: false, autoup: 'none' });
     expect(await h.sql(`SHOW DATABASES LIKE '${install.db_name}'`)).toEqual([install.db_name]);
     expect(JSON.stringify(r.body)).not.toContain('v2-Secret-Pa55!');
   }, 120_000);

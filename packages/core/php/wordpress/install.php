@@ -2,8 +2,10 @@
 // Installs WordPress with WordPress's own installer (wp_install), headless. wp-config.php must be in "dir" already.
 // Input (stdin JSON): dir, url, title, tagline?, login, email, password, public (bool), content ("yes"|"no"),
 // locale ("" = en_US).
-// Result: {"ok":true,"user_id":1,"version":"6.5.5","db_version":57155,"siteurl":"...","locale":"..."}.
+// Result: {"ok":true,"user_id":1,"version":"6.5.5","db_version":57155,"siteurl":"...","locale":"...",
+// "plugins":[...],"themes":[...]} (plugins and themes as inspect.php answers them: WordPress is loaded already).
 require __DIR__ . '/bootstrap.php';
+require __DIR__ . '/addons.php';
 
 ig_fake_request((string) $IG['url'], '/wp-admin/install.php');
 define('WP_INSTALLING', true);
@@ -63,4 +65,4 @@ ig_done([
     'db_version' => (int) get_option('db_version'),
     'siteurl' => get_option('siteurl'),
     'locale' => get_locale(),
-]);
+] + ig_addons());

@@ -52,6 +52,11 @@ export interface DriverInstallResult {
   tables: string[];
   /** Top-level names the driver added to `dir` (configs, generated pages), for the record's `files` and undo. */
   files: string[];
+  /**
+   * The plugins and themes right after the install, when the installer could read them on the way (WordPress:
+   * install.php has WordPress loaded already); absent, the workflow asks addons(), which may cost a second run.
+   */
+  addons?: AddonList;
 }
 
 export interface DetectedInstall {

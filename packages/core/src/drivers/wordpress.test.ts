@@ -14,6 +14,7 @@ import {
 import { createAppDatabase, listTables } from '../runtime/app-database';
 import { parseDbUrl, type DbCredentials, type DbServer } from '../runtime/db-server';
 import { extractRelease } from '../runtime/extract-release';
+import type { DriverInstallResult } from './app-driver';
 import { driverFor } from './index';
 import { isDashboard, TestBrowser } from './test-browser';
 import { LOGIN_FILE_RE } from './wordpress-sso';
@@ -60,6 +61,7 @@ describe.each([
   let dir: string;
   let web: PhpServer;
   let db: DbCredentials;
+  let installed: DriverInstallResult;
 
   beforeAll(async () => {
     dir = await unpack(version, `site-${version}`);
@@ -84,6 +86,7 @@ describe.each([
     expect(res.files).toEqual(['wp-config.php']);
     expect(res.tables).toEqual(expect.arrayContaining(['wp_options', 'wp_posts', 'wp_users', 'wp_usermeta', 'wp_comments', 'wp_terms']));
     expect(res.tables.every((t) => t.startsWith('wp_'))).toBe(true);
+    installed = res;
 
     const config = readFileSync(join(dir, 'wp-config.php'), 'utf8');
     expect(statSync(join(dir, 'wp-config.php')).mode & 0o777).toBe(0o640);
@@ -174,6 +177,8 @@ describe.each([
     const { plugins, themes } = await wp.addons({ dir, url: web.url, db });
     expect(themes).toContainEqual({ id: theme, version: expect.stringMatching(/^\d/), activated: true, autoup: 'none' });
     expect(plugins).toContainEqual({ id: plugin, version: expect.stringMatching(/^\d/), activated: false, autoup: 'none' });
+    // install() read them on the way (no second PHP run); they are what a later look finds.
+    expect(installed.addons).toEqual({ plugins, themes });
   });
 
   it('setFields: a new admin login and email, applied to the named administrator', async () => {

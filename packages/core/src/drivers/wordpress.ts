@@ -80,7 +80,7 @@ export const wordpressDriver: AppDriver = {
       throw fsError(e);
     }
     try {
-      const res = await runHelper<{ version: string }>(
+      const res = await runHelper<{ version: string } & AddonList>(
         'install.php',
         dir,
         {
@@ -100,7 +100,9 @@ export const wordpressDriver: AppDriver = {
       );
       if (i.dbHostForInstall) await writeConfigAtomic(config, rewriteWpConfig(await readFile(config, 'utf8'), db));
       const tables = await listTables(installDb, db.db_prefix);
-      return { version: res.version, tables, files: ['wp-config.php'] };
+      // Checked, not trusted (PHP output): without both lists, the workflow asks addons() instead.
+      const addons = Array.isArray(res.plugins) && Array.isArray(res.themes) ? { plugins: res.plugins, themes: res.themes } : undefined;
+      return { version: res.version, tables, files: ['wp-config.php'], ...(addons ? { addons } : {}) };
     } catch (e) {
       // Leave the folder and database as they were before: the prefix had no tables, so all of them are ours.
       await rm(config, { force: true }).catch(() => undefined);

@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -109,6 +110,14 @@ describe('extractRelease', () => {
     await extractRelease(s.archive, s.dest, { stripTopFolder: true });
     expect(statSync(join(s.dest, 'x.php')).mode & 0o7777).toBe(0o755);
     expect(statSync(join(s.dest, 'ro.txt')).mode & 0o7777).toBe(0o644);
+  });
+
+  it('writes a large file spread over many chunks byte for byte, and takes a folder entry after its contents', async () => {
+    const big = randomBytes(3 * 1024 * 1024 + 7).toString('base64');
+    const s = scene([{ path: 'app/a/big.txt', body: big }, { path: 'app/a/', type: 'Directory' }, { path: 'app/a/small.txt', body: 's' }]);
+    expect((await extractRelease(s.archive, s.dest, { stripTopFolder: true })).entries).toEqual(['a']);
+    expect(readFileSync(join(s.dest, 'a', 'big.txt'), 'utf8')).toBe(big);
+    expect(readFileSync(join(s.dest, 'a', 'small.txt'), 'utf8')).toBe('s');
   });
 
   it('the same path twice in one archive: the later entry wins', async () => {
@@ -223,6 +232,15 @@ describe('extractRelease errors', () => {
     const gz = readFileSync(s.archive);
     writeFileSync(s.archive, gz.subarray(0, gz.length - 40));
     await expect(extractRelease(s.archive, s.dest, { stripTopFolder: true })).rejects.toMatchObject({ errcode: 'internal_error' });
+  });
+
+  it('a gzip bomb (inflating more than 1000 times its size) is internal_error', async () => {
+    // 8 MiB of zeros gzip to ~8 KiB: a ratio of ~1026, just above the limit node-tar also applies.
+    const s = scene([{ path: 'app/zeros', body: '\0'.repeat(8 * 1024 * 1024) }]);
+    await expect(extractRelease(s.archive, s.dest, { stripTopFolder: true })).rejects.toMatchObject({
+      errcode: 'internal_error',
+      message: expect.stringContaining('decompression ratio'),
+    });
   });
 
   it('a missing archive is internal_error', async () => {

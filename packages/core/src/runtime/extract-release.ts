@@ -1,51 +1,55 @@
 /**
  * Unpacks an application release (`.tar`, `.tar.gz`) into a folder, streaming, with node-tar's parser and our own
- * writer: node-tar's Unpack *skips* unsafe entries with a warning, and a release that tries to escape its folder
- * must fail the install instead.
+ * writer (release-writer.ts): node-tar's Unpack *skips* unsafe entries with a warning, and a release that tries to
+ * escape its folder must fail the install instead.
  *
  * Refused (UnsafeArchiveEntry, nothing more is written): absolute paths, `..` components, symlinks whose target is
  * absolute or resolves outside the folder, hard links to anything but a regular file extracted before, device and
  * FIFO entries, unknown entry types, and any write whose path passes through (or ends on) an existing symlink.
  * The top-level names must not exist before (the workflow checks that the folder is free of them first).
  * Modes: group/other write and setuid/setgid/sticky bits are dropped; the owner can always read and write.
+ * A gzip stream that inflates more than MAX_DECOMPRESSION_RATIO times its size is refused as damaged (the same
+ * zip-bomb limit node-tar applies when it decompresses itself).
+ *
+ * Speed: gzip is inflated by zlib on the thread pool in large chunks while this thread writes the previous chunk's
+ * files with synchronous calls, the way `tar xzf` overlaps gzip and tar (measured on WordPress 6.5.5, 2 774 files:
+ * about 0.6× the time of `tar xzf` on tmpfs, on a par on disk; the promise-per-syscall writer took 2–4×). The
+ * writing is cut into slices of a few ms, so the event loop still turns while a release is extracted.
  */
-import { createReadStream } from 'node:fs';
-import { link, lstat, mkdir, open, realpath, symlink, unlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { posix, join } from 'node:path';
+import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import type { TransformOptions } from 'node:stream';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { EngineError } from '@installgate/contracts';
 import { Parser, type ReadEntry } from 'tar';
+import { ReleaseWriter } from './release-writer';
 
-export type UnsafeReason =
-  | 'absolute-path'
-  | 'parent-path'
-  | 'link-outside'
-  | 'hardlink-outside'
-  | 'device'
-  | 'unsupported-type'
-  | 'through-symlink'
-  | 'exists'
-  | 'top-folder';
-
-/** An archive entry that would write outside the folder or somewhere it must not. errcode `internal_error`. */
-export class UnsafeArchiveEntry extends EngineError {
-  constructor(
-    readonly reason: UnsafeReason,
-    readonly entryPath: string,
-    written: string[],
-  ) {
-    super('internal_error', {
-      message: `Refused archive entry ${JSON.stringify(entryPath.slice(0, 200))}: ${reason}.`,
-      details: { reason, entry: entryPath.slice(0, 200), written },
-    });
-    this.name = 'UnsafeArchiveEntry';
-  }
-}
+export { UnsafeArchiveEntry, type UnsafeReason } from './unsafe-archive-entry';
 
 export interface ExtractReleaseOptions {
   /** Drop the archive's single top-level folder (`wordpress/…` → `…`); other top-level entries are refused. */
   stripTopFolder?: boolean;
 }
+
+/** node-tar's own limit (tar/lib/parse MAX_DECOMPRESSION_RATIO): no real release comes near it (WordPress: ~4). */
+export const MAX_DECOMPRESSION_RATIO = 1000;
+/** Inflated bytes per zlib call: each hand-over between zlib's thread and this one costs; 64 KiB was slower. */
+const GUNZIP_CHUNK = 256 * 1024;
+/**
+ * Compressed bytes read ahead, and buffered in front of zlib: with node's defaults (64 KiB, 16 KiB) zlib ran dry
+ * whenever this thread was busy writing and could not hand it the next read; 1 MiB each made extraction ~20% faster.
+ */
+const READ_AHEAD = 1024 * 1024;
+/**
+ * Inflated bytes handed to the parser at once, and the time one turn of the event loop may spend writing: short
+ * turns also let zlib's finished chunks be picked up (and the next started) promptly.
+ */
+const SLICE = 64 * 1024;
+const TURN_BUDGET_MS = 4;
+/** Inflated bytes waiting to be written: zlib pauses above PAUSE_ABOVE and resumes at RESUME_BELOW. */
+const PAUSE_ABOVE = 8 * GUNZIP_CHUNK;
+const RESUME_BELOW = 4 * GUNZIP_CHUNK;
 
 /** Maps file-system errors to the catalogue; `written` (top-level names created) lets the caller clean up. */
 function fsError(e: unknown, written: string[]): EngineError {
@@ -58,17 +62,41 @@ function fsError(e: unknown, written: string[]): EngineError {
   return new EngineError('internal_error', { message: `Extracting the release failed: ${msg.slice(0, 300)}`, details });
 }
 
-async function lstatOrNull(path: string) {
+const damaged = (e: Error, written: string[]) =>
+  new EngineError('internal_error', { message: `The release archive is damaged: ${e.message.slice(0, 200)}`, details: { written: [...written] } });
+
+const unreadable = (e: unknown, written: string[]) =>
+  new EngineError('internal_error', {
+    message: `The release archive cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+    details: { written: [...written] },
+  });
+
+/** The folder's real path; failed_filesystem_directory when it is missing or not a folder. */
+async function realFolder(destDir: string): Promise<string> {
   try {
-    return await lstat(path);
+    const root = await realpath(destDir);
+    if (!(await lstat(root)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    return root;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EngineError('failed_filesystem_directory', { message: `The folder ${destDir} does not exist.` });
+    throw fsError(e, []);
   }
 }
 
-const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
-const DEVICE_TYPES = new Set(['CharacterDevice', 'BlockDevice', 'FIFO']);
+/** Opens the archive and tells gzip (inflated here, off this thread) from anything else (left to node-tar). */
+async function openArchive(archive: string): Promise<{ fh: FileHandle; gzipped: boolean }> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(archive, constants.O_RDONLY);
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return { fh, gzipped: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b };
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    throw unreadable(e, []);
+  }
+}
 
 /**
  * Extracts `archive` into `destDir` (which must exist). Resolves with the top-level names written, in archive
@@ -77,164 +105,125 @@ const DEVICE_TYPES = new Set(['CharacterDevice', 'BlockDevice', 'FIFO']);
  * top-level names created so far, which the caller removes.
  */
 export async function extractRelease(archive: string, destDir: string, opts: ExtractReleaseOptions = {}): Promise<{ entries: string[] }> {
-  let root: string;
-  try {
-    root = await realpath(destDir);
-    if (!(await lstat(root)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EngineError('failed_filesystem_directory', { message: `The folder ${destDir} does not exist.` });
-    throw fsError(e, []);
-  }
-
-  const written: string[] = []; // top-level names, in order
-  const ours = new Set<string>(); // relative paths of everything this run created
-  let top: string | undefined;
-
-  const refuse = (reason: UnsafeReason, path: string): never => {
-    throw new UnsafeArchiveEntry(reason, path, [...written]);
-  };
-
-  /** Archive path → components below the folder (after stripping), or null for the stripped top folder itself. */
-  const components = (raw: string, isDir: boolean): string[] | null => {
-    if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw) || raw.startsWith('\\\\')) refuse('absolute-path', raw);
-    const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
-    if (parts.includes('..')) refuse('parent-path', raw);
-    if (!opts.stripTopFolder) return parts.length ? parts : null;
-    if (parts.length === 0) return null;
-    if (top === undefined) top = parts[0];
-    if (parts[0] !== top || (parts.length === 1 && !isDir)) refuse('top-folder', raw);
-    return parts.length > 1 ? parts.slice(1) : null;
-  };
-
-  /** Folders (relative) known to be real directories: created by this run, or checked with lstat. */
-  const dirsOk = new Set<string>();
-
-  /** Creates or checks the parent folders of `parts`; never follows a symlink; a top-level name must be new. */
-  const prepare = async (parts: string[], raw: string): Promise<string> => {
-    if (!ours.has(parts[0]) && (await lstatOrNull(join(root, parts[0])))) refuse('exists', raw);
-    for (let i = 0; i < parts.length - 1; i++) {
-      const rel = parts.slice(0, i + 1).join('/');
-      if (dirsOk.has(rel)) continue;
-      const st = await lstatOrNull(join(root, rel));
-      if (st?.isSymbolicLink()) refuse('through-symlink', raw);
-      if (st && !st.isDirectory()) refuse('exists', raw);
-      if (!st) await mkdir(join(root, rel), { mode: 0o755 });
-      markOurs(rel);
-      dirsOk.add(rel);
-    }
-    return join(root, ...parts);
-  };
-
-  const markOurs = (rel: string) => {
-    if (ours.has(rel)) return;
-    ours.add(rel);
-    if (!rel.includes('/')) written.push(rel);
-  };
-
-  const writeFile = async (entry: ReadEntry, target: string, rel: string, raw: string) => {
-    const mode = ((entry.mode ?? 0o644) & 0o755) | 0o600;
-    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-    let fh;
-    try {
-      fh = await open(target, flags, mode);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' && (e as NodeJS.ErrnoException).code !== 'ELOOP') throw e;
-      const st = await lstat(target);
-      if (st.isSymbolicLink()) refuse('through-symlink', raw);
-      // The same path twice in one archive: the later entry wins, as with tar(1). Anything else is not ours.
-      if (!ours.has(rel) || !st.isFile()) refuse('exists', raw);
-      await unlink(target);
-      fh = await open(target, flags, mode);
-    }
-    markOurs(rel);
-    try {
-      for await (const chunk of entry) await fh.write(chunk as Buffer);
-    } finally {
-      await fh.close();
-    }
-  };
-
-  const handle = async (entry: ReadEntry) => {
-    const raw = entry.path;
-    const type = entry.type;
-    if (DEVICE_TYPES.has(type)) refuse('device', raw);
-    if (!FILE_TYPES.has(type) && !['Directory', 'SymbolicLink', 'Link'].includes(type)) refuse('unsupported-type', raw);
-    const parts = components(raw, type === 'Directory');
-    if (!parts) return void entry.resume();
-    const rel = parts.join('/');
-    const target = await prepare(parts, raw);
-    if (type === 'Directory') {
-      const st = await lstatOrNull(target);
-      if (st?.isSymbolicLink()) refuse('through-symlink', raw);
-      if (st && !st.isDirectory()) refuse('exists', raw);
-      if (!st) await mkdir(target, { mode: ((entry.mode ?? 0o755) & 0o755) | 0o700 });
-      markOurs(rel);
-      dirsOk.add(rel);
-      entry.resume();
-    } else if (type === 'SymbolicLink') {
-      const to = entry.linkpath ?? '';
-      const resolved = posix.normalize(posix.join(posix.dirname(rel), to));
-      if (!to || to.startsWith('/') || resolved === '..' || resolved.startsWith('../')) refuse('link-outside', raw);
-      if (await lstatOrNull(target)) refuse('exists', raw);
-      await symlink(to, target);
-      markOurs(rel);
-      entry.resume();
-    } else if (type === 'Link') {
-      const to = entry.linkpath ?? '';
-      let toParts: string[] | null = null;
-      try {
-        toParts = components(to, false);
-      } catch {
-        refuse('hardlink-outside', raw);
-      }
-      const toRel = toParts?.join('/') ?? '';
-      const st = toParts ? await lstatOrNull(join(root, ...toParts)) : null;
-      if (!toParts || !ours.has(toRel) || !st?.isFile()) refuse('hardlink-outside', raw);
-      if (await lstatOrNull(target)) refuse('exists', raw);
-      await link(join(root, ...toParts!), target);
-      markOurs(rel);
-      entry.resume();
-    } else {
-      await writeFile(entry, target, rel, raw);
-    }
-  };
+  const root = await realFolder(destDir);
+  const { fh, gzipped } = await openArchive(archive);
+  const writer = new ReleaseWriter(root, opts.stripTopFolder === true);
 
   return new Promise((resolvePromise, reject) => {
-    const input = createReadStream(archive);
+    const input = fh.createReadStream({ start: 0, highWaterMark: READ_AHEAD });
+    // zlib streams take the stream options too (node's ZlibBase passes them to Transform); its types omit them.
+    const zlibOptions: ZlibOptions & TransformOptions = { chunkSize: GUNZIP_CHUNK, writableHighWaterMark: READ_AHEAD };
+    const gunzip = gzipped ? createGunzip(zlibOptions) : null;
+    const tarStream = gunzip ?? input;
     const parser = new Parser({ strict: true });
-    let chain: Promise<void> = Promise.resolve();
     let failed = false;
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
+      writer.abort();
       input.destroy();
+      gunzip?.destroy();
       // Stop the parser without letting its own abort error replace ours.
       parser.removeAllListeners('entry');
       parser.on('error', () => undefined);
       parser.abort(new Error('aborted'));
-      reject(e instanceof EngineError ? e : fsError(e, [...written]));
+      reject(e instanceof EngineError ? e : fsError(e, [...writer.written]));
     };
-    parser.on('entry', (entry: ReadEntry) => {
-      chain = chain.then(() => (failed ? void entry.resume() : handle(entry))).catch(fail);
-    });
-    parser.on('error', (e: Error) =>
-      fail(new EngineError('internal_error', { message: `The release archive is damaged: ${e.message.slice(0, 200)}`, details: { written: [...written] } })),
-    );
-    parser.on('end', () => {
-      void chain.then(() => {
-        if (!failed) resolvePromise({ entries: [...written] });
-      });
-    });
-    input.on('error', (e) =>
-      fail(new EngineError('internal_error', { message: `The release archive cannot be read (${(e as NodeJS.ErrnoException).code ?? e.message}).`, details: { written: [...written] } })),
-    );
-    input.on('data', (chunk) => {
-      if (!parser.write(chunk as Buffer)) {
-        input.pause();
-        parser.once('drain', () => input.resume());
+    const guarded = (f: () => void) => {
+      if (failed) return;
+      try {
+        f();
+      } catch (e) {
+        fail(e);
       }
+    };
+
+    // Entries arrive one at a time, synchronously inside parser.write(): a file's body follows its header.
+    parser.on('entry', (entry: ReadEntry) => {
+      let body = false;
+      guarded(() => (body = writer.begin(entry)));
+      if (!body) return void entry.resume();
+      entry.on('end', () => guarded(() => writer.end()));
+      entry.on('data', (chunk: Buffer) => guarded(() => writer.write(chunk)));
     });
-    input.on('end', () => parser.end());
+    parser.on('error', (e: Error) => fail(damaged(e, writer.written)));
+    parser.on('end', () => {
+      if (!failed) resolvePromise({ entries: [...writer.written] });
+    });
+
+    input.on('error', (e) => fail(unreadable(e, writer.written)));
+    let compressed = 0;
+    let inflated = 0;
+    if (gunzip) {
+      input.on('data', (chunk) => (compressed += chunk.length));
+      gunzip.on('error', (e) => fail(damaged(e, writer.written)));
+      input.pipe(gunzip);
+    }
+
+    // Chunks wait here and are written on the next turn of the event loop, not inside zlib's callback: zlib
+    // starts inflating the next chunk only when its callback returns, so writing in there would serialize the two.
+    const queue: Buffer[] = [];
+    let queued = 0;
+    let paused = false;
+    let scheduled = false;
+    let waitingForParser = false;
+    let sourceEnded = false;
+    let parserEnded = false;
+    const schedule = () => {
+      if (scheduled || waitingForParser || failed) return;
+      scheduled = true;
+      setImmediate(pump);
+    };
+    // A few slices per turn, for TURN_BUDGET_MS at most: the event loop waits for a slice's files at most.
+    const pump = () => {
+      scheduled = false;
+      const started = performance.now();
+      while (queue.length && !failed && !waitingForParser && performance.now() - started < TURN_BUDGET_MS) {
+        const chunk = queue[0]!;
+        const slice = chunk.length > SLICE ? chunk.subarray(0, SLICE) : chunk;
+        if (slice === chunk) queue.shift();
+        else queue[0] = chunk.subarray(SLICE);
+        queued -= slice.length;
+        let more = true;
+        guarded(() => (more = parser.write(slice)));
+        if (!more && !failed) {
+          waitingForParser = true;
+          parser.once('drain', () => {
+            waitingForParser = false;
+            schedule();
+          });
+        }
+      }
+      if (failed) return;
+      if (paused && queued <= RESUME_BELOW) {
+        paused = false;
+        tarStream.resume();
+      }
+      if (queue.length) schedule();
+      else if (sourceEnded && !waitingForParser && !parserEnded) {
+        parserEnded = true;
+        guarded(() => parser.end());
+      }
+    };
+    tarStream.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      if (gunzip) {
+        inflated += chunk.length;
+        if (inflated > MAX_DECOMPRESSION_RATIO * compressed) {
+          return fail(damaged(new Error(`max decompression ratio exceeded: ${(inflated / compressed).toFixed(0)} > ${MAX_DECOMPRESSION_RATIO}`), writer.written));
+        }
+      }
+      queue.push(chunk);
+      queued += chunk.length;
+      if (!paused && queued > PAUSE_ABOVE) {
+        paused = true;
+        tarStream.pause();
+      }
+      schedule();
+    });
+    tarStream.on('end', () => {
+      sourceEnded = true;
+      schedule();
+    });
   });
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError, invalidArgument, type Install, type Task } from '@installgate/contracts';
@@ -6,11 +5,12 @@ import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
-import type { DbCredentials, InstallFields, ManifestPort } from './ports';
+import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
 import { checkEmpty, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import { numericVersion, satisfiesRange } from './version-range';
 import { checkBackupPolicy } from './backup-policy';
+import { releaseSha256 } from './release-checksum';
 
 /** What an install call answers: the new record, or a task when backgrounded, or a passed dry run. */
 export interface OperationResult<T> {
@@ -39,6 +39,8 @@ interface Run {
   entries: string[];
   version: string;
   tables: string[];
+  /** From the driver's install(), when it read them on the way; else finish-install asks the driver. */
+  addons?: Addons;
 }
 
 /** Preflight, part 1 (dryrun=input stops here): input, application, version, URL, folder, fields. */
@@ -91,13 +93,6 @@ async function checkEnvironment(deps: AppDeps, plan: Plan): Promise<void> {
   if (!satisfiesRange(mysql, req.mysql)) {
     throw new EngineError('invalid_argument_version_unmetrequirements', { errfield: 'version', message: `${plan.manifest.name} ${plan.version} needs MySQL/MariaDB ${req.mysql}; the database server has ${mysql}.` });
   }
-}
-
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    fs.createReadStream(file).on('error', reject).on('data', (c) => h.update(c)).on('end', () => resolve(h.digest('hex')));
-  });
 }
 
 /** The new install's record; `incomplete` until the last step clears it (a crash leaves it flagged). */
@@ -178,7 +173,8 @@ function steps(deps: AppDeps): Step<Run>[] {
       name: 'copy-files', message: '_tasks_shared_copyingfiles', percent: [20, 50],
       async run(run) {
         const release = deps.catalog.release(run.plan.req.application, run.plan.version);
-        if ((await sha256File(release.archive)) !== release.sha256) {
+        // Remembered per archive (same inode, size, mtime, ctime): the 15 MB are read once, not on every install.
+        if ((await releaseSha256(release.archive)) !== release.sha256) {
           throw new EngineError('internal_error', { message: `The release archive of ${run.plan.manifest.name} ${run.plan.version} does not match its checksum; rebuild the application mirror.` });
         }
         const dir = run.plan.target.dir;
@@ -208,6 +204,7 @@ function steps(deps: AppDeps): Step<Run>[] {
         });
         run.version = out.version;
         run.tables = out.tables;
+        run.addons = out.addons;
         run.entries = (await fs.promises.readdir(run.plan.target.dir)).filter((e) => !e.startsWith('installgate-sso-'));
         await save(run);
         const given = run.plan.givenDb;
@@ -219,7 +216,7 @@ function steps(deps: AppDeps): Step<Run>[] {
       name: 'finish-install', message: '_tasks_shared_finishing', percent: [90, 100],
       async run(run) {
         const driver = deps.runtime.driverFor(run.plan.manifest.driver);
-        const addons = await driver.addons({ dir: run.plan.target.dir, url: run.plan.req.url, db: run.db });
+        const addons = run.addons ?? (await driver.addons({ dir: run.plan.target.dir, url: run.plan.req.url, db: run.db }));
         const entries = (await fs.promises.readdir(run.plan.target.dir)).filter((e) => !e.startsWith('installgate-sso-'));
         const res = await deps.resources.get(run.plan.id);
         const record: Install = {

@@ -43,7 +43,7 @@ export interface DatabasePort {
 export interface DriverPort {
   readonly name: string;
   readonly usesDatabase: boolean;
-  install(i: { dir: string; url: string; db: DbCredentials | null; fields: InstallFields; content: 'yes' | 'no'; dbHostForInstall?: string }): Promise<{ version: string; tables: string[] }>;
+  install(i: { dir: string; url: string; db: DbCredentials | null; fields: InstallFields; content: 'yes' | 'no'; dbHostForInstall?: string }): Promise<{ version: string; tables: string[]; addons?: Addons }>;
   detect(dir: string): Promise<{ version: string; db: DbCredentials | null; fields: Partial<InstallFields> } | null>;
   setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields> }): Promise<void>;
   setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;

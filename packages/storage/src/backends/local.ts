@@ -79,6 +79,9 @@ export class LocalBackend implements StorageBackend {
       const failure = guard.explain(err, (e) => fromFsError(e, `upload of ${key}`, 'write'));
       out.destroy();
       await settled(transfer);
+      // The pipeline can settle before the file stream has closed, even before its open finished: removing the
+      // temp file then races with its creation and leaves it behind (seen under I/O load).
+      await settled(new Promise<void>((resolve) => (out.closed ? resolve() : out.once('close', () => resolve()))));
       await fs.rm(temp, { force: true }).catch(() => undefined);
       throw failure;
     } finally {
