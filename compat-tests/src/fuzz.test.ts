@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import request from 'supertest';
 import { isErrcode, V2_ROUTES } from '@installgate/contracts';
-import { APP_LEVEL_EDIT_FIELDS, NOT_YET_AVAILABLE } from '@installgate/server';
+import { NOT_YET_AVAILABLE } from '@installgate/server';
 import { KEY, seedAccounts, startHarness, type Harness } from './harness';
 
 /**
@@ -35,9 +35,9 @@ const pathId = fc.oneof(fc.constantFrom('aliceinstall0000000000001', 'alicebacku
   .filter((s) => s !== 'import');
 
 function expectEnvelope(op: string, status: number, body: Record<string, unknown>): void {
-  // 501 only from operations not in this release, or from an install edit naming an app-level member (which needs
-  // the application engine) — and only after the value itself was accepted.
-  const notYet = op in NOT_YET_AVAILABLE || (op === 'installs.edit' && (APP_LEVEL_EDIT_FIELDS as readonly string[]).includes(String(body.errfield)));
+  // 501 only from operations not in this release, or from a move to a URL whose website is on another server
+  // (remote websites are not in this release) — and only after the value itself was accepted.
+  const notYet = op in NOT_YET_AVAILABLE || (body.errfield === 'url' && /other servers/.test(String(body.message)));
   const allowed501 = notYet && status === 501 && body.errcode === 'not_implemented';
   // A documented server-side condition (spec §1.11: failed_filesystem_*, failed_website_vhost …) is a 5xx by
   // definition, e.g. the fixture installs here have no folder on disk. internal_error never is acceptable.

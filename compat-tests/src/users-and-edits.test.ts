@@ -105,11 +105,11 @@ describe('install record edits through v1 and v2', () => {
     expect(v1.body).toMatchObject({ result: false, errcode: 'invalid_argument_autoup' });
   });
 
-  test('moving an install to another URL is refused whole (not in this release); nothing changes', async () => {
+  test('moving an install whose folder is gone fails as the spec says; nothing changes', async () => {
     const before = (await h.v2('get', '/installs/aliceinstall0000000000001')).body.data;
     const r = await h.v2('post', '/installs/aliceinstall0000000000001').send({ autoup: 'all', url: 'http://alice.example/elsewhere' });
-    expect(r.status).toBe(501);
-    expect(r.body).toMatchObject({ errcode: 'not_implemented', errfield: 'url' });
+    expect(r.status).toBe(500);
+    expect(r.body).toMatchObject({ errcode: 'failed_filesystem_directory' });
     expect((await h.v2('get', '/installs/aliceinstall0000000000001')).body.data).toEqual(before);
   });
 

@@ -4,4 +4,3 @@ export { startServer, type RunningServer } from './server';
 export { createLogger, createMemoryLogger, type Logger } from './logger';
 export { NOT_YET_AVAILABLE } from './routes/not-yet-available';
 export { openStateStore } from './open-state-store';
-export { APP_LEVEL_EDIT_FIELDS } from './params/install-edit';

@@ -61,10 +61,6 @@ export const zAppEdit = z.object({
   db_user: z.string().min(1).max(80).optional(),
   db_pass: z.string().max(255).optional(),
   db_prefix: z.string().max(32).optional(),
+  url: z.string().min(1).max(2048).optional(),
+  language: z.string().min(2).max(16).optional(),
 });
-
-/**
- * Members of `POST /installs/{id}` this release cannot apply yet: moving an install to another URL or changing its
- * language means moving or rewriting a live site (clone + delete); they are refused whole, nothing changes.
- */
-export const APP_LEVEL_EDIT_FIELDS = ['url', 'language'] as const;

@@ -3,7 +3,7 @@ import { EngineError, TASK_COMPLETE_MESSAGE } from '@installgate/contracts';
 import type { OpTable } from '../operation';
 import { parseParams } from '../params/parse-params';
 import { zBool, zLimit, zOffset } from '../params/coerce';
-import { APP_LEVEL_EDIT_FIELDS, normaliseAutobk, zAppEdit, zInstallRecordEdit } from '../params/install-edit';
+import { normaliseAutobk, zAppEdit, zInstallRecordEdit } from '../params/install-edit';
 
 const zInstallsList = z.object({
   user: z.string().optional(),
@@ -27,17 +27,6 @@ export const installRoutes: OpTable = {
   'installs.get': async ({ engine, scope, path }) => ({ data: await engine.installs.get(scope, path.id!) }),
 
   'installs.edit': async ({ engine, scope, path, params }) => {
-    for (const field of APP_LEVEL_EDIT_FIELDS) {
-      if (params[field] !== undefined) {
-        // A malformed value is a 400 like any other; only a well-formed one meets the missing engine.
-        parseParams(z.object({ [field]: z.string().max(4096) }), params);
-        // Refuse the whole call rather than apply half of it.
-        throw new EngineError('not_implemented', {
-          errfield: field,
-          message: `Changing ${field} of an install is not available in this release yet (clone the install to the new URL instead); nothing was changed.`,
-        });
-      }
-    }
     const edit = normaliseAutobk(parseParams(zInstallRecordEdit, params));
     const appEdit = Object.fromEntries(Object.entries(parseParams(zAppEdit, params)).filter(([, v]) => v !== undefined));
     const { delete: forget, delete_backups: forgetBackups, ...patch } = edit;
