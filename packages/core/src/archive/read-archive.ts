@@ -10,6 +10,7 @@ import { Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EngineError } from '@installgate/contracts';
 import { Parser, type ReadEntry } from 'tar';
+import { feedParser } from './feed-parser';
 import { readAppMeta, type AppMeta } from './app-meta-ini';
 import { DUMP_FILE, FILES_ROOT, META_FILE } from './archive-layout';
 import { MANIFEST_FILE, parseManifest, type ManifestEntry } from './manifest';
@@ -178,14 +179,7 @@ export async function readArchive(input: Readable, opts: ReadArchiveOptions = {}
     parser.on('end', () => void chain.then(() => (failed ? undefined : resolve())));
     gunzip.on('error', (e) => fail(new BackupFormatError('gzip', `The backup archive is damaged or truncated (gzip: ${e.message.slice(0, 200)}).`)));
     input.on('error', (e) => fail(e instanceof EngineError ? e : new BackupFormatError('truncated', `The backup archive could not be read: ${e.message.slice(0, 200)}`)));
-    gunzip.on('data', (c: Buffer) => {
-      if (!parser.write(c)) {
-        gunzip.pause();
-        parser.once('drain', () => gunzip.resume());
-      }
-    });
-    gunzip.on('end', () => parser.end());
-    input.pipe(gunzip);
+    feedParser(input, gunzip, parser);
   });
 
   if (!meta) throw new BackupFormatError('no-meta', `The archive has no top-level ${META_FILE}.`);

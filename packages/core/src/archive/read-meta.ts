@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { feedParser } from './feed-parser';
 import { readAppMeta, type AppMeta } from './app-meta-ini';
 import { META_FILE } from './archive-layout';
 import { BackupFormatError } from './read-archive';
@@ -54,13 +55,6 @@ export function readArchiveMeta(input: Readable): Promise<AppMeta> {
     parser.on('end', () => finish(new BackupFormatError('no-meta', `The archive has no ${META_FILE}.`)));
     gunzip.on('error', (e) => finish(new BackupFormatError('gzip', `The archive is not gzip data or is damaged (${e.message.slice(0, 200)}).`)));
     input.on('error', (e) => finish(e));
-    gunzip.on('data', (c: Buffer) => {
-      if (!parser.write(c)) {
-        gunzip.pause();
-        parser.once('drain', () => gunzip.resume());
-      }
-    });
-    gunzip.on('end', () => parser.end());
-    input.pipe(gunzip);
+    feedParser(input, gunzip, parser);
   });
 }

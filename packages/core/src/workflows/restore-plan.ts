@@ -9,21 +9,13 @@ import type { Scope } from '../access/actor';
 import type { BackupObject } from '../backups/backup-objects';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps } from './app-deps';
-import { givenDatabase, tablePrefix } from './install-request';
+import { givenDatabase, tablePrefix, type InstallRequest } from './install-request';
 import type { DbCredentials } from './ports';
 import { checkEmpty } from './resolve-target';
 import { recordDb } from './uninstall-application';
 
-/** Parameters of `POST /backups/{id}/restore` and `/restoreto` (v2 names). */
-export interface RestoreRequest {
-  url?: string;
-  url_ip?: string;
-  db_host?: string;
-  db_name?: string;
-  db_user?: string;
-  db_pass?: string;
-  db_prefix?: string;
-  db_host_ip?: string;
+/** Parameters of `POST /backups/{id}/restore` and `/restoreto` (v2 names; the install's meaning of each). */
+export interface RestoreRequest extends Partial<Pick<InstallRequest, 'url' | 'url_ip' | 'db_host' | 'db_name' | 'db_user' | 'db_pass' | 'db_prefix' | 'db_host_ip'>> {
   /** `manual`: never create the database when it is missing (v1). */
   db?: string;
 }
