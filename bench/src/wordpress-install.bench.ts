@@ -17,7 +17,9 @@
  *   file (the password travels on stdin), a wp-config.php with the same constants, and `wp_install()` under `php`
  *   (bench/php/wp-install-by-hand.php).
  *
- * Runs are interleaved A, B, A, B … after one untimed warm-up of each side, so machine drift hits both. Between
+ * Runs are paired after one untimed warm-up of each side, so machine drift hits both; the order within a pair
+ * alternates (A B, B A, …) and every side starts after an untimed sync(1), so that neither pays for the disk
+ * writeback of what ran before it. Between
  * pairs (untimed) both installs are checked in the database and removed again, so every install is the site
  * owner's first: Installgate through its own uninstall, the baseline by hand.
  *
@@ -173,6 +175,11 @@ interface Ctx {
 interface IgInstall { id: string; path: string; db_name: string; db_user: string; tables: string[]; version: string; incomplete: boolean }
 
 /** A: Installgate, POST /browser/wordpress/install (v2, foreground), timed end to end over HTTP. */
+/** Untimed: writes back dirty pages, so a timed side does not pay for what ran before it. */
+async function settleDisk(): Promise<void> {
+  await new Promise<void>((resolve) => childProcess.execFile('sync', () => resolve()));
+}
+
 async function installgateOnce(ctx: Ctx, folder: string): Promise<{ ms: number; install: IgInstall }> {
   const body = { url: `${ctx.site}/${folder}`, user: OWNER, version: VERSION, ...SITE };
   const t0 = now();
@@ -597,8 +604,13 @@ async function main(): Promise<void> {
     const phases: BaselinePhases[] = [];
     let last: { ig: IgInstall; hand: HandInstall; n: number } | undefined;
     for (let n = 1; n <= runs; n++) {
-      const a = await installgateOnce(ctx, `ig-${n}`);
-      const b = await baselineOnce(ctx, `hand-${n}`, n);
+      // Fairness on a real disk: the side that runs right after the removals paid for their writeback, so every
+      // side starts after an untimed sync(1), and the order alternates from pair to pair.
+      const igSide = async () => { await settleDisk(); return installgateOnce(ctx, `ig-${n}`); };
+      const handSide = async () => { await settleDisk(); return baselineOnce(ctx, `hand-${n}`, n); };
+      let a: Awaited<ReturnType<typeof installgateOnce>>;
+      let b: Awaited<ReturnType<typeof baselineOnce>>;
+      if (n % 2 === 1) { a = await igSide(); b = await handSide(); } else { b = await handSide(); a = await igSide(); }
       ig.push(a.ms);
       hand.push(b.ms);
       phases.push(b.phases);
