@@ -18,6 +18,9 @@ export interface RestoreDatabaseOptions {
 /** The target table of an INSERT (mariadb-dump writes `INSERT INTO \`t\` VALUES …`). */
 const INSERT_INTO = /^\s*INSERT\s+(?:IGNORE\s+)?INTO\s+`((?:[^`]|``)+)`/i;
 
+/** Statement text loaded between two commits (about 16 MB). */
+const COMMIT_EVERY_CHARS = 16 << 20;
+
 /** Bytes a query packet needs beyond the statement text. */
 const PACKET_OVERHEAD = 1024;
 
@@ -77,6 +80,10 @@ export async function restoreDatabase(
   try {
     await conn.query('SET NAMES utf8mb4');
     await conn.query('SET FOREIGN_KEY_CHECKS = 0');
+    // Rows are committed in batches, not statement by statement: with autocommit every extended INSERT would wait
+    // for its own log flush. DDL in the dump commits implicitly as usual.
+    await conn.query('SET autocommit = 0');
+    let uncommitted = 0;
     const [rows] = await conn.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS m');
     const maxStatementBytes = Math.max(1024, Number(rows[0].m) - PACKET_OVERHEAD);
     splitter = new SplitStatements({ maxStatementBytes });
@@ -89,6 +96,11 @@ export async function restoreDatabase(
       n++;
       try {
         const [res] = await conn.query<ResultSetHeader>(stmt);
+        uncommitted += stmt.length;
+        if (uncommitted >= COMMIT_EVERY_CHARS) {
+          await conn.query('COMMIT');
+          uncommitted = 0;
+        }
         const table = INSERT_INTO.exec(stmt)?.[1];
         if (table !== undefined) {
           const name = table.replace(/``/g, '`');
@@ -103,6 +115,7 @@ export async function restoreDatabase(
         });
       }
     }
+    await conn.query('COMMIT');
     await conn.query('SET FOREIGN_KEY_CHECKS = 1');
     return { statements: n, rows: inserted };
   } catch (e) {
