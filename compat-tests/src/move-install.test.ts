@@ -63,7 +63,13 @@ test('refused before anything moves: a folder that is not empty, the install\'s 
   expect((await fetchPage(`${at('ta')}/`)).body).toContain('<title>Stay Put</title>');
   expect(fs.readFileSync(path.join(h.docroot, 'taken', 'index.html'), 'utf8')).toBe('mine');
   // The generic app moves too (it stores no URL).
+  const backup = (await h.v2('post', `/installs/${id}/backup`).send({ user: 'ivan' })).body.data;
   const m = await h.v2('post', `/installs/${id}`).send({ user: 'ivan', url: at('ta2'), language: 'en' });
   expect(m.body).toMatchObject({ result: true, data: { url: at('ta2'), language: 'en' } });
+  expect((await fetchPage(`${at('ta2')}/`)).body).toContain('<title>Stay Put</title>');
+  // Regression: restoring a backup taken before the move restores where the install is now, not where it was.
+  const restored = await h.v2('post', `/backups/${backup.id}/restore`).send({ user: 'ivan' });
+  expect(restored.body).toMatchObject({ result: true, data: { id, url: at('ta2'), path: path.join(h.docroot, 'ta2') } });
+  expect(fs.existsSync(path.join(h.docroot, 'ta'))).toBe(false);
   expect((await fetchPage(`${at('ta2')}/`)).body).toContain('<title>Stay Put</title>');
 });

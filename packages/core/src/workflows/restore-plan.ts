@@ -81,8 +81,10 @@ export async function planRestore(deps: AppDeps, scope: Scope, id: string, req: 
   const recorded = recordDb(backup);
   // In place: the caller's database, else the live install's, else the one the backup was made from.
   const db = given ?? (current ? { ...current, db_prefix: prefix } : recorded ? { ...recorded, db_prefix: prefix } : null);
+  // In place means where the install is now: it may have moved since the backup (its data is relocated then).
+  const where = live ?? backup;
   return {
-    backup, object, mode: 'restore', installId: backup.backup_install, live, url: backup.url, domain: backup.url_domain,
-    dir: path.resolve(backup.path), owner: backup.user, db: usesDb ? db : null, dbGiven: given !== null, manual: req.db === 'manual', usesDb, prefix, tempPrefix,
+    backup, object, mode: 'restore', installId: backup.backup_install, live, url: where.url, domain: where.url_domain,
+    dir: path.resolve(where.path), owner: backup.user, db: usesDb ? db : null, dbGiven: given !== null, manual: req.db === 'manual', usesDb, prefix, tempPrefix,
   };
 }
