@@ -95,7 +95,10 @@ describe('malformed requests', () => {
     ['deeply nested form', 'application/x-www-form-urlencoded', 'a' + '[x]'.repeat(200) + '=1'],
     ['multipart', 'multipart/form-data; boundary=zzz', '--zzz--'],
   ])('%s → 4xx envelope', async (_n, type, body) => {
-    const r = await request(h.app).post('/installs/aliceinstall0000000000001').set('X-API-KEY', KEY).set('Content-Type', type).send(body);
+    // POST /users needs an `id`: whatever a malformed body is read as, the answer must be a clean 4xx. (It used
+    // to target an install edit, which is a 200 no-op when the body carries nothing — and a 404 when the fuzz
+    // runs above happened to uninstall that fixture: the outcome depended on their random draw.)
+    const r = await request(h.app).post('/users').set('X-API-KEY', KEY).set('Content-Type', type).send(body);
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
     expect(r.body.result).toBe(false);

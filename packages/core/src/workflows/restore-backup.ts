@@ -33,7 +33,6 @@ interface Run {
   staged: string;
   manifest: ManifestEntry[];
   names: string[];
-  loaded: Record<string, number>;
   swaps: Swap[];
 }
 
@@ -108,7 +107,7 @@ function steps(deps: AppDeps): Step<Run>[] {
       },
     },
     {
-      name: 'unpack-archive', message: '_tasks_shared_copyingfiles', percent: [45, 75],
+      name: 'unpack-archive', message: '_tasks_shared_copyingfiles', percent: [10, 75],
       async run(run) {
         const { plan } = run;
         const dropTemp = async () => {
@@ -123,8 +122,7 @@ function steps(deps: AppDeps): Step<Run>[] {
           const res = await unpackArchive(input, run.staged, {
             onDump: async (sql) => {
               if (!run.db) return void sql.resume();
-              const r = await restoreDatabase(run.db, sql, { tablePrefixRewrite: { from: backup.db_prefix, to: plan.tempPrefix } });
-              run.loaded = r.rows;
+              await restoreDatabase(run.db, sql, { tablePrefixRewrite: { from: backup.db_prefix, to: plan.tempPrefix } });
             },
           });
           if (res.meta.record.application !== backup.application) {
@@ -247,7 +245,7 @@ export async function restoreBackup(deps: AppDeps, scope: Scope, id: string, req
   const secrets = [backup.db_pass, req.db_pass ?? ''].filter((s) => s !== '');
   const cmd = mode === 'restore' ? 'backups/restore' : 'backups/restoreto';
   const entry = { user: plan.owner, cmd, install: plan.installId, url: plan.url, title: backup.title, backup_location: backup.backup_location };
-  const run: Run = { plan, db: null, createdDb: null, createdDir: '', scratch: '', staged: '', manifest: [], names: [], loaded: {}, swaps: [] };
+  const run: Run = { plan, db: null, createdDb: null, createdDir: '', scratch: '', staged: '', manifest: [], names: [], swaps: [] };
   const { task } = await deps.runner.run({
     cmd, user: plan.owner, installId: plan.installId, url: plan.url, title: backup.title, label: '_tasks_restoring',
     payload: { backup: id, install: plan.installId, url: plan.url }, lockInstall: [plan.installId, folderLockKey(plan.dir)], secrets,
