@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { EngineError, type User, type Website } from '@installgate/contracts';
-import { LocationUriError, openBackend, parseLocationUri, redactUri, type StorageBackend } from '@installgate/storage';
+import { isStorageError, LocationUriError, openBackend, parseLocationUri, redactUri, type StorageBackend } from '@installgate/storage';
 import type { Actor } from '../access/actor';
 import type { LocationsService } from '../settings/locations';
 import { storageFailure } from './storage-failure';
@@ -78,6 +78,8 @@ export async function openLocation(deps: { locations: LocationsService }, ref: s
     }
     return await openBackend(ref);
   } catch (e) {
+    // Opening checks the location itself: a missing bucket or folder there is the location's, not a backup's.
+    if (isStorageError(e, 'NOT_FOUND')) throw new EngineError('failed_filesystem_directory', { message: `Backup location ${label}: ${e.message}` });
     throw storageFailure(e, label);
   }
 }
