@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FtpLocation } from '../location-config';
 import { openBackend } from '../open-backend';
-import { StorageError } from '../storage-error';
 import { runStorageConformance } from '../test/conformance';
+import { expectStorageError, itRefusesBadOpens } from '../test/open-failures';
 import { closedPort } from '../test/servers/free-port';
 import { startFtpServer, type FtpTestServer } from '../test/servers/ftp-server';
 import { testCertificate } from '../test/servers/self-signed';
@@ -62,31 +62,15 @@ describe('ftp backend specifics', () => {
     await removeTempDir(dir);
   });
 
-  const failure = (p: Promise<unknown>): Promise<StorageError> =>
-    p.then(
-      () => {
-        throw new Error('expected a rejection');
-      },
-      (e: unknown) => {
-        expect(e).toBeInstanceOf(StorageError);
-        return e as StorageError;
-      },
-    );
-
-  it('wrong password → AUTH, and the message does not contain it', async () => {
-    const err = await failure(openBackend(configFor(server, { password: 'wrong-password-123' })));
-    expect(err.code).toBe('AUTH');
-    expect(err.message).not.toContain('wrong-password-123');
-  });
-
-  it('closed port → CONNECT (retryable)', async () => {
-    const err = await failure(openBackend(configFor(server, { port: await closedPort() })));
-    expect(err.code).toBe('CONNECT');
-    expect(err.retryable).toBe(true);
+  itRefusesBadOpens({
+    what: 'password',
+    secret: 'wrong-password-123',
+    openWrong: () => openBackend(configFor(server, { password: 'wrong-password-123' })),
+    openClosedPort: async () => openBackend(configFor(server, { port: await closedPort() })),
   });
 
   it('ftps refuses a certificate it cannot verify → CONNECT, not retryable', async () => {
-    const err = await failure(openBackend(configFor(server, { tls: true, tlsVerify: true })));
+    const err = await expectStorageError(openBackend(configFor(server, { tls: true, tlsVerify: true })));
     expect(err.code).toBe('CONNECT');
     expect(err.retryable).toBe(false);
   });

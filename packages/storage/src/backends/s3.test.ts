@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { S3Location } from '../location-config';
 import { openBackend } from '../open-backend';
-import { StorageError } from '../storage-error';
 import { runStorageConformance } from '../test/conformance';
+import { expectStorageError, itRefusesBadOpens } from '../test/open-failures';
 import { closedPort } from '../test/servers/free-port';
 import { startS3Server, type S3TestServer } from '../test/servers/s3-server';
 import { makeTempDir, removeTempDir } from '../test/temp-dir';
@@ -54,42 +54,26 @@ describe('s3 backend specifics', () => {
     await removeTempDir(dir);
   });
 
-  const failure = (p: Promise<unknown>): Promise<StorageError> =>
-    p.then(
-      () => {
-        throw new Error('expected a rejection');
-      },
-      (e: unknown) => {
-        expect(e).toBeInstanceOf(StorageError);
-        return e as StorageError;
-      },
-    );
-
-  it('wrong secret key → AUTH, and the message does not contain it', async () => {
-    const err = await failure(openBackend(configFor(server, { secretAccessKey: 'wrong-secret-123' })));
-    expect(err.code).toBe('AUTH');
-    expect(err.message).not.toContain('wrong-secret-123');
+  itRefusesBadOpens({
+    what: 'secret key',
+    secret: 'wrong-secret-123',
+    openWrong: () => openBackend(configFor(server, { secretAccessKey: 'wrong-secret-123' })),
+    openClosedPort: async () => openBackend(configFor(server, { endpoint: `127.0.0.1:${await closedPort()}` })),
   });
 
   it('unknown access key → AUTH', async () => {
-    expect((await failure(openBackend(configFor(server, { accessKeyId: 'NOBODY' })))).code).toBe('AUTH');
-  });
-
-  it('closed port → CONNECT (retryable)', async () => {
-    const err = await failure(openBackend(configFor(server, { endpoint: `127.0.0.1:${await closedPort()}` })));
-    expect(err.code).toBe('CONNECT');
-    expect(err.retryable).toBe(true);
+    expect((await expectStorageError(openBackend(configFor(server, { accessKeyId: 'NOBODY' })))).code).toBe('AUTH');
   });
 
   it('missing bucket → NOT_FOUND at open', async () => {
-    expect((await failure(openBackend(configFor(server, { bucket: 'no-such-bucket' })))).code).toBe('NOT_FOUND');
+    expect((await expectStorageError(openBackend(configFor(server, { bucket: 'no-such-bucket' })))).code).toBe('NOT_FOUND');
   });
 
   it('an aborted multipart upload is aborted on the server', async () => {
     const b = await openBackend(configFor(server, { prefix: '' }), { s3PartSizeBytes: 5 * MiB });
     const controller = new AbortController();
     const body = generatedStream(20 * MiB, 4, { at: 12 * MiB, slow: true, onReached: () => controller.abort() });
-    expect((await failure(b.put('big.bin', body, { signal: controller.signal }))).code).toBe('ABORTED');
+    expect((await expectStorageError(b.put('big.bin', body, { signal: controller.signal }))).code).toBe('ABORTED');
     expect((await server.rawNames()).filter((n) => n.includes('.partial-'))).toEqual([]);
     expect(await b.stat('big.bin')).toBeNull();
     await b.close();

@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import { formatLocationUri } from '../format-location-uri';
 import type { SftpLocation } from '../location-config';
 import { openBackend } from '../open-backend';
-import { StorageError } from '../storage-error';
 import { withRetry } from '../with-retry';
 import { runStorageConformance } from '../test/conformance';
+import { expectStorageError, itRefusesBadOpens } from '../test/open-failures';
 import { closedPort } from '../test/servers/free-port';
 import { startSftpServer, type SftpTestServer } from '../test/servers/sftp-server';
 import { filesUnder, makeTempDir, removeTempDir } from '../test/temp-dir';
@@ -50,28 +50,11 @@ describe('sftp backend specifics', () => {
     await removeTempDir(dir);
   });
 
-  const failure = (p: Promise<unknown>): Promise<StorageError> =>
-    p.then(
-      () => {
-        throw new Error('expected a rejection');
-      },
-      (e: unknown) => {
-        expect(e).toBeInstanceOf(StorageError);
-        return e as StorageError;
-      },
-    );
-
-  it('wrong password → AUTH, and the message does not contain it', async () => {
-    const err = await failure(openBackend(configFor(server, { password: 'wrong-password-123' })));
-    expect(err.code).toBe('AUTH');
-    expect(err.retryable).toBe(false);
-    expect(err.message).not.toContain('wrong-password-123');
-  });
-
-  it('closed port → CONNECT (retryable)', async () => {
-    const err = await failure(openBackend(configFor(server, { port: await closedPort() })));
-    expect(err.code).toBe('CONNECT');
-    expect(err.retryable).toBe(true);
+  itRefusesBadOpens({
+    what: 'password',
+    secret: 'wrong-password-123',
+    openWrong: () => openBackend(configFor(server, { password: 'wrong-password-123' })),
+    openClosedPort: async () => openBackend(configFor(server, { port: await closedPort() })),
   });
 
   it('key auth: ssh://user:public-key@host with a key file', async () => {
@@ -81,14 +64,14 @@ describe('sftp backend specifics', () => {
     await b.put('k.txt', Readable.from([Buffer.from('by key')]));
     expect((await readAll(await b.get('k.txt'))).toString()).toBe('by key');
     await b.close();
-    const noKey = await failure(openBackend(`ssh://${server.username}:public-key@127.0.0.1:${server.port}/keyed`));
+    const noKey = await expectStorageError(openBackend(`ssh://${server.username}:public-key@127.0.0.1:${server.port}/keyed`));
     expect(noKey.code).toBe('AUTH');
   });
 
   it('checks the host key when a fingerprint is configured', async () => {
     const good = await openBackend(configFor(server, { hostKeySha256: server.hostKeySha256 }));
     await good.close();
-    const err = await failure(openBackend(configFor(server, { hostKeySha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })));
+    const err = await expectStorageError(openBackend(configFor(server, { hostKeySha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })));
     expect(err.code).toBe('CONNECT');
     expect(err.retryable).toBe(false);
   });

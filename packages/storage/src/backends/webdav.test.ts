@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { WebdavLocation } from '../location-config';
 import { openBackend } from '../open-backend';
-import { StorageError } from '../storage-error';
 import { runStorageConformance } from '../test/conformance';
+import { expectStorageError, itRefusesBadOpens } from '../test/open-failures';
 import { closedPort } from '../test/servers/free-port';
 import { testCertificate } from '../test/servers/self-signed';
 import { startWebdavServer, type WebdavTestServer } from '../test/servers/webdav-server';
@@ -51,27 +51,11 @@ describe('webdav backend specifics', () => {
     await removeTempDir(dir);
   });
 
-  const failure = (p: Promise<unknown>): Promise<StorageError> =>
-    p.then(
-      () => {
-        throw new Error('expected a rejection');
-      },
-      (e: unknown) => {
-        expect(e).toBeInstanceOf(StorageError);
-        return e as StorageError;
-      },
-    );
-
-  it('wrong password → AUTH, and the message does not contain it', async () => {
-    const err = await failure(openBackend(configFor(server, { password: 'wrong-password-123' })));
-    expect(err.code).toBe('AUTH');
-    expect(err.message).not.toContain('wrong-password-123');
-  });
-
-  it('closed port → CONNECT (retryable)', async () => {
-    const err = await failure(openBackend(configFor(server, { port: await closedPort() })));
-    expect(err.code).toBe('CONNECT');
-    expect(err.retryable).toBe(true);
+  itRefusesBadOpens({
+    what: 'password',
+    secret: 'wrong-password-123',
+    openWrong: () => openBackend(configFor(server, { password: 'wrong-password-123' })),
+    openClosedPort: async () => openBackend(configFor(server, { port: await closedPort() })),
   });
 
   it('webdavs: round trip over https; an unverifiable certificate → CONNECT, not retryable', async () => {
@@ -80,7 +64,7 @@ describe('webdav backend specifics', () => {
     await b.put('s/x.txt', Readable.from([Buffer.from('over tls')]));
     expect((await readAll(await b.get('s/x.txt'))).toString()).toBe('over tls');
     await b.close();
-    const err = await failure(openBackend(configFor(tlsServer, { tls: true, tlsVerify: true })));
+    const err = await expectStorageError(openBackend(configFor(tlsServer, { tls: true, tlsVerify: true })));
     expect(err.code).toBe('CONNECT');
     expect(err.retryable).toBe(false);
   });
