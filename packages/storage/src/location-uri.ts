@@ -174,6 +174,19 @@ function parseS3(parts: UriParts): S3Location {
   return { ...base, form: 'v1', endpoint: null, endpointScheme: 'https', region, bucket, prefix: '' };
 }
 
+/** The members FTP(S) and WebDAV(S) locations share: user/password login, TLS when the scheme says `tlsScheme`. */
+function passwordServer(parts: UriParts, tlsScheme: string) {
+  return {
+    tls: parts.scheme === tlsScheme,
+    host: requireHost(parts),
+    port: parts.port ?? DEFAULT_PORTS[parts.scheme],
+    username: parts.user ?? '',
+    password: parts.password ?? '',
+    path: parts.path,
+    tlsVerify: boolOption(parts, 'tls_verify', true),
+  };
+}
+
 /**
  * Parses a backup-location URI (spec §5.3) into a {@link LocationConfig}. Accepts `local`,
  * `file://localhost/path` and `file:///path`, `ftp://`, `ftps://` (explicit TLS, default port 21), `sftp://`,
@@ -208,16 +221,7 @@ export function parseLocationUri(uri: string): LocationConfig {
       return { scheme: 'local', path: parts.path };
     case 'ftp':
     case 'ftps':
-      return {
-        scheme: 'ftp',
-        tls: parts.scheme === 'ftps',
-        host: requireHost(parts),
-        port: parts.port ?? DEFAULT_PORTS[parts.scheme],
-        username: parts.user ?? '',
-        password: parts.password ?? '',
-        path: parts.path,
-        tlsVerify: boolOption(parts, 'tls_verify', true),
-      };
+      return { scheme: 'ftp', ...passwordServer(parts, 'ftps') };
     case 'sftp':
     case 'ssh': {
       const host = requireHost(parts);
@@ -236,16 +240,7 @@ export function parseLocationUri(uri: string): LocationConfig {
     }
     case 'webdav':
     case 'webdavs':
-      return {
-        scheme: 'webdav',
-        tls: parts.scheme === 'webdavs',
-        host: requireHost(parts),
-        port: parts.port ?? DEFAULT_PORTS[parts.scheme],
-        username: parts.user ?? '',
-        password: parts.password ?? '',
-        path: parts.path,
-        tlsVerify: boolOption(parts, 'tls_verify', true),
-      };
+      return { scheme: 'webdav', ...passwordServer(parts, 'webdavs') };
     case 's3':
       return parseS3(parts);
     default:
