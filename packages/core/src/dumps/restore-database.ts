@@ -4,8 +4,8 @@
 import type { Readable } from 'node:stream';
 import { EngineError } from '@installgate/contracts';
 import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import { credentialError } from '../runtime/app-database';
-import { parseDbHost, type DbCredentials } from '../runtime/db-server';
+import { credentialError, credentialOptions } from '../runtime/app-database';
+import type { DbCredentials } from '../runtime/db-server';
 import { SplitStatements } from './split-statements';
 import { rewriteTablePrefix, stripDefiner } from './rewrite-statement';
 
@@ -31,20 +31,8 @@ interface MysqlError {
 }
 
 function connectOptions(creds: DbCredentials) {
-  const ep = parseDbHost(creds.db_host);
-  return {
-    host: ep.host === 'localhost' && !ep.socketPath ? '127.0.0.1' : ep.host,
-    port: ep.port,
-    ...(ep.socketPath ? { socketPath: ep.socketPath } : {}),
-    user: creds.db_user,
-    password: creds.db_pass,
-    database: creds.db_name,
-    charset: 'utf8mb4',
-    connectTimeout: 10_000,
-    multipleStatements: false,
-    // Rows are never read back here; keep BLOB/big numbers untouched if they are.
-    supportBigNumbers: true,
-  };
+  // Rows are never read back here; keep BLOB/big numbers untouched if they are.
+  return { ...credentialOptions(creds), supportBigNumbers: true };
 }
 
 /**

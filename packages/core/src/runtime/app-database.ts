@@ -67,7 +67,8 @@ function serverOptions(server: DbServer): ConnectionOptions {
   };
 }
 
-function credentialOptions(creds: DbCredentials): ConnectionOptions {
+/** mysql2 options for an application's own database and user (also used by the dump restorer). */
+export function credentialOptions(creds: DbCredentials): ConnectionOptions {
   const ep = parseDbHost(creds.db_host);
   return {
     // mysql2 has no default socket: `localhost` means TCP to the loopback address, as MariaDB binds it.
