@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { lstat, mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { posix, join } from 'node:path';
-import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { EngineError, type Backup, type Install } from '@installgate/contracts';
@@ -17,6 +17,7 @@ import { DUMP_FILE, FILES_ROOT, FORMAT_VERSION, META_FILE } from './archive-layo
 import { formatManifest, MANIFEST_FILE, type ManifestEntry } from './manifest';
 import { TarWriter } from './tar-writer';
 import { CountDumpRows } from '../dumps/count-dump-rows';
+import { Sha256Tap } from '../streams/sha256-tap';
 
 export interface PackArchiveOptions {
   /** The install's folder. */
@@ -67,15 +68,7 @@ function checkRelative(p: string): string {
  */
 export async function packArchive(opts: PackArchiveOptions): Promise<PackArchiveResult> {
   const tarStream = new PassThrough({ highWaterMark: 1 << 20 });
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      cb(null, chunk);
-    },
-  });
+  const tap = new Sha256Tap();
   const piping = pipeline(tarStream, createGzip({ level: opts.level ?? 6, memLevel: 9 }), tap, opts.out, { signal: opts.signal });
   piping.catch(() => undefined);
   const tar = new TarWriter(tarStream);
@@ -170,7 +163,7 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
   } finally {
     await spool?.cleanup();
   }
-  return { bytes, sha256: hash.digest('hex'), manifest };
+  return { bytes: tap.bytes, sha256: tap.digest(), manifest };
 }
 
 /**

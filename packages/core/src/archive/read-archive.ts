@@ -6,11 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EngineError } from '@installgate/contracts';
 import { Parser, type ReadEntry } from 'tar';
 import { feedParser } from './feed-parser';
+import { Sha256Tap } from '../streams/sha256-tap';
 import { readAppMeta, type AppMeta } from './app-meta-ini';
 import { DUMP_FILE, FILES_ROOT, META_FILE } from './archive-layout';
 import { MANIFEST_FILE, parseManifest, type ManifestEntry } from './manifest';
@@ -135,15 +136,7 @@ export async function readArchive(input: Readable, opts: ReadArchiveOptions = {}
         throw new BackupFormatError('link-outside', `Refused symlink leaving the archive's files: ${raw.slice(0, 200)} -> ${target.slice(0, 200)}`, raw);
       }
     }
-    const h = createHash('sha256');
-    let got = 0;
-    const body = new Transform({
-      transform(c: Buffer, _e, cb) {
-        h.update(c);
-        got += c.length;
-        cb(null, c);
-      },
-    });
+    const body = new Sha256Tap();
     const done = new Promise<void>((res, rej) => {
       body.once('end', res);
       body.once('error', rej);
@@ -153,8 +146,8 @@ export async function readArchive(input: Readable, opts: ReadArchiveOptions = {}
     if (opts.visit) await opts.visit({ path, type, mode, size, target, body }, meta);
     if (!body.readableFlowing && !body.destroyed && !body.readableEnded) body.resume();
     await done;
-    if (got !== size) throw new BackupFormatError('truncated', `${path} is cut short.`, raw);
-    seen.set(path, type === 'file' ? { path, type, size, mode, sha256: h.digest('hex') } : type === 'dir' ? { path, type, mode } : { path, type, mode, target: target! });
+    if (body.bytes !== size) throw new BackupFormatError('truncated', `${path} is cut short.`, raw);
+    seen.set(path, type === 'file' ? { path, type, size, mode, sha256: body.digest() } : type === 'dir' ? { path, type, mode } : { path, type, mode, target: target! });
   };
 
   await new Promise<void>((resolve, reject) => {

@@ -3,13 +3,13 @@
  * utf8mb4 (emoji) and binary columns intact, which the npm dump packages did not (see design/toolchain.md).
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
-import { Transform, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EngineError, invalidArgument } from '@installgate/contracts';
 import type { DbCredentials } from '../runtime/db-server';
 import { withDefaultsFile } from './defaults-file';
+import { Sha256Tap } from '../streams/sha256-tap';
 
 /** Options every dump uses: consistent InnoDB snapshot, row-by-row, routines and triggers, BLOBs as hex, utf8mb4, small statements. */
 export const DUMP_ARGS = [
@@ -107,15 +107,7 @@ async function runDump(
     child.once('error', reject);
     child.once('close', (code) => resolve(code));
   });
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      cb(null, chunk);
-    },
-  });
+  const tap = new Sha256Tap();
   try {
     // `end: false`: `out` is ended only once the exit code says the dump is whole.
     await Promise.all([pipeline(child.stdout, tap, out, { end: false }), exited]);
@@ -132,5 +124,5 @@ async function runDump(
     out.once('error', reject);
     out.end(() => resolve());
   });
-  return { bytes, sha256: hash.digest('hex') };
+  return { bytes: tap.bytes, sha256: tap.digest() };
 }
