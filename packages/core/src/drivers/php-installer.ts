@@ -9,7 +9,7 @@ import { checkCredentials, dropTables, listTables, withAppConnection } from '../
 import { DEFAULT_DB_PORT, parseDbHost, type DbCredentials } from '../runtime/db-server';
 import { phpHelper, runPhp } from '../runtime/php';
 import type { AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields } from './app-driver';
-import { checkInstallFields, checkPassword, helperResult, outputTail, phpString, readText, versionFile, writeConfigAtomic } from './php-support';
+import { checkInstallFields, checkPassword, helperResult, outputTail, phpString, readText, VERSION_FILE_APP_MEMBERS, writeConfigAtomic } from './php-support';
 import { rm } from 'node:fs/promises';
 import type { RowDataPacket } from 'mysql2/promise';
 
@@ -156,15 +156,5 @@ export const phpInstallerDriver: AppDriver = {
     await writeConfigAtomic(join(i.dir, 'config.php'), renderConfig(toConfig(i.db)));
   },
 
-  async createLoginUrl(): Promise<string> {
-    throw new EngineError('not_implemented', { message: 'Single sign-on is available for WordPress installs only.' });
-  },
-
-  async addons() {
-    return { plugins: [], themes: [] };
-  },
-
-  async version(dir: string): Promise<string> {
-    return versionFile(join(dir, 'VERSION'));
-  },
+  ...VERSION_FILE_APP_MEMBERS,
 };

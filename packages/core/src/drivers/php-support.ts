@@ -6,7 +6,8 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { EngineError, invalidArgument } from '@installgate/contracts';
 import { redactText } from '../secrets/redact';
 import type { RunPhpResult } from '../runtime/php';
-import type { InstallFields } from './app-driver';
+import { join } from 'node:path';
+import type { AppDriver, InstallFields } from './app-driver';
 
 /** A PHP single-quoted string literal: only `\` and `'` need escaping there. */
 export function phpString(s: string): string {
@@ -111,3 +112,16 @@ export function checkPassword(p: string | undefined): void {
   if (!p) throw invalidArgument('passwd', 'The admin password is required.');
   if (p !== p.trim()) throw invalidArgument('passwd', 'The admin password must not start or end with whitespace.');
 }
+
+/** What the drivers of the small test applications share: no single sign-on, no add-ons, the VERSION file. */
+export const VERSION_FILE_APP_MEMBERS = {
+  async createLoginUrl(): Promise<string> {
+    throw new EngineError('not_implemented', { message: 'Single sign-on is available for WordPress installs only.' });
+  },
+  async addons() {
+    return { plugins: [], themes: [] };
+  },
+  async version(dir: string): Promise<string> {
+    return versionFile(join(dir, 'VERSION'));
+  },
+} satisfies Pick<AppDriver, 'createLoginUrl' | 'addons' | 'version'>;

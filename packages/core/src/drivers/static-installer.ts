@@ -8,7 +8,7 @@ import { EngineError, invalidArgument } from '@installgate/contracts';
 import type { DbCredentials } from '../runtime/db-server';
 import { runPhp } from '../runtime/php';
 import type { AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields } from './app-driver';
-import { outputTail, readText, versionFile } from './php-support';
+import { outputTail, readText, VERSION_FILE_APP_MEMBERS } from './php-support';
 
 async function render(dir: string, title: string): Promise<string> {
   if (!title) throw invalidArgument('sitetitle', 'The site title is required.');
@@ -59,15 +59,5 @@ export const staticInstallerDriver: AppDriver = {
     throw invalidArgument('db_name', 'This application does not use a database.');
   },
 
-  async createLoginUrl(): Promise<string> {
-    throw new EngineError('not_implemented', { message: 'Single sign-on is available for WordPress installs only.' });
-  },
-
-  async addons() {
-    return { plugins: [], themes: [] };
-  },
-
-  async version(dir: string): Promise<string> {
-    return versionFile(join(dir, 'VERSION'));
-  },
+  ...VERSION_FILE_APP_MEMBERS,
 };
