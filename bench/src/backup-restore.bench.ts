@@ -17,7 +17,7 @@
  * - Restore, Installgate: `POST /backups/{id}/restore` in place (verify the archive, unpack beside, load the tables
  *   under a temporary prefix, check rows and sizes, swap). Baseline: `tar xzf` into an empty folder, then the dump
  *   through `mariadb` into an empty database.
- * Runs alternate Installgate, baseline. Peak RSS is the server process's VmHWM (Linux), reset (clear_refs) after the
+ * Runs alternate Installgate, baseline; each timed side starts after an untimed sync(1). Peak RSS is the server process's VmHWM (Linux), reset (clear_refs) after the
  * install and read after the runs, so it is the peak of backups and restores; the server is restarted per size. Everything lives under one temp directory and is
  * removed at the end; processes are stopped by PID.
  */
@@ -27,6 +27,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureMirror, freePort, mariadbQuery, requireMariaDbBinaries, startMariaDb, type MariaDbServer } from '@installgate/testkit';
+import { settleDisk } from './settle-disk';
 
 const KEY = 'bench-backup-key-0123456789';
 const START_JS = path.resolve(__dirname, '..', '..', 'packages', 'server', 'dist', 'start.js');
@@ -162,17 +163,20 @@ async function benchSize(root: string, maria: MariaDbServer, mirror: string, siz
     resetPeakRss(server.pid);
     r.rssIdle = currentRssMiB(server.pid);
     for (let i = 0; i < runs; i++) {
+      await settleDisk();
       let t = now();
       const b = (await api(server.url, 'POST', `/installs/${install.id}/backup`, { user: 'bench' })).data;
       r.backup.push(now() - t);
       r.archiveMiB = fs.statSync(path.join(dir, 'home', 'homes', 'bench', 'application_backups', b.backup_filename)).size / 1048576;
 
+      await settleDisk();
       t = now();
       await run('mariadb-dump', [`--defaults-file=${cnf}`, '--single-transaction', '--quick', '--hex-blob', '--default-character-set=utf8mb4', install.db_name, ...tables], { stdout: path.join(install.path, 'dump.sql') });
       await run('tar', ['czf', path.join(base, 'site.tar.gz'), '-C', install.path, '.']);
       r.tarDump.push(now() - t);
       fs.rmSync(path.join(install.path, 'dump.sql'));
 
+      await settleDisk();
       t = now();
       await api(server.url, 'POST', `/backups/${b.id}/restore`, { user: 'bench' });
       r.restore.push(now() - t);
@@ -180,6 +184,7 @@ async function benchSize(root: string, maria: MariaDbServer, mirror: string, siz
       const into = path.join(base, `restored-${i}`);
       fs.mkdirSync(into);
       await mariadbQuery(maria, `CREATE DATABASE bench_restore_${i}`);
+      await settleDisk();
       t = now();
       await run('tar', ['xzf', path.join(base, 'site.tar.gz'), '-C', into]);
       await run('mariadb', [`--defaults-file=${cnf}`, `bench_restore_${i}`], { stdin: path.join(into, 'dump.sql') });

@@ -43,6 +43,7 @@ import {
   ensureMirror, freePort, mariadbQuery, readMirrorReleases, requireMariaDbBinaries, requirePhpBinary, startMariaDb,
   startPhpServer, type MariaDbServer, type PhpServer,
 } from '@installgate/testkit';
+import { settleDisk } from './settle-disk';
 
 const KEY = 'bench-key-0123456789';
 const VERSION = '6.5.5';
@@ -175,11 +176,6 @@ interface Ctx {
 interface IgInstall { id: string; path: string; db_name: string; db_user: string; tables: string[]; version: string; incomplete: boolean }
 
 /** A: Installgate, POST /browser/wordpress/install (v2, foreground), timed end to end over HTTP. */
-/** Untimed: writes back dirty pages, so a timed side does not pay for what ran before it. */
-async function settleDisk(): Promise<void> {
-  await new Promise<void>((resolve) => childProcess.execFile('sync', () => resolve()));
-}
-
 async function installgateOnce(ctx: Ctx, folder: string): Promise<{ ms: number; install: IgInstall }> {
   const body = { url: `${ctx.site}/${folder}`, user: OWNER, version: VERSION, ...SITE };
   const t0 = now();

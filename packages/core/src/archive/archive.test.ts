@@ -109,6 +109,8 @@ describe('pack → verify → unpack', () => {
     expect(res.bytes).toBe(lstatSync(file).size);
     expect(res.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
     expect(res.manifest[0].path).toBe('APP-META.INI');
+    // The dump comes right after the meta, before the files: a restore loads it while the files unpack.
+    expect(res.manifest[1].path).toBe('database.sql');
     expect(res.manifest.map((e) => e.path)).not.toContain('files/wp-content/cache.tmp');
 
     const v = await verifyArchive(createReadStream(file));
@@ -129,6 +131,17 @@ describe('pack → verify → unpack', () => {
     expect(existsSync(join(dest, 'wp-content/cache.tmp'))).toBe(false);
     expect(existsSync(join(dest, 'wp-content', 'd'.repeat(120), 'e'.repeat(120)))).toBe(true);
     expect(readdirSync(dest).filter((n) => n.startsWith('.ig-unpack-'))).toEqual([]);
+  });
+
+  test('archives written with the dump after the files (before 2026-11-24) still unpack and hand over the dump', async () => {
+    const dumpLast = hostile([{ path: 'files/index.php', body: Buffer.from('<?php echo 1;') }, { path: 'database.sql', body: Buffer.from(DUMP) }]);
+    const dest = join(tmp, 'dest');
+    mkdirSync(dest);
+    const dump = dumpCatcher();
+    const out = await unpackArchive(Readable.from([dumpLast]), dest, { onDump: dump.onDump });
+    expect(out.entries).toEqual(['index.php']);
+    expect(dump.text()).toBe(DUMP);
+    expect(readFileSync(join(dest, 'index.php'), 'utf8')).toBe('<?php echo 1;');
   });
 
   test('pack refuses a symlink pointing outside the install', async () => {

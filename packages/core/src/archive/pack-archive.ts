@@ -1,12 +1,11 @@
 /**
- * Writes a backup archive (`.tar.gz`, layout in FORMAT.md) to a stream: APP-META.INI, the install's files under
- * `files/`, the SQL dump as `database.sql`, and MANIFEST.jsonl last. Every byte is hashed as it streams; memory
+ * Writes a backup archive (`.tar.gz`, layout in FORMAT.md) to a stream: APP-META.INI, the SQL dump as
+ * `database.sql`, the install's files under `files/`, and MANIFEST.jsonl last. Every byte is hashed as it streams; memory
  * stays flat whatever the tree size (one read buffer at a time).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { posix, join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +17,7 @@ import { formatManifest, MANIFEST_FILE, type ManifestEntry } from './manifest';
 import { TarWriter } from './tar-writer';
 import { CountDumpRows } from '../dumps/count-dump-rows';
 import { Sha256Tap } from '../streams/sha256-tap';
+import { spoolToFile } from '../streams/spool-to-file';
 
 export interface PackArchiveOptions {
   /** The install's folder. */
@@ -125,10 +125,10 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
     }
   };
 
-  // The dump starts at once and spools to a private file while the files are compressed: the database tool and
-  // gzip then work in parallel, and the dump's size is known when its tar header is written.
-  const spool = opts.dumpSql ? spoolStream(opts.dumpSql(), opts.signal) : null;
-  spool?.done.catch(() => undefined);
+  // A stream of unknown length cannot go straight into tar, whose header holds the size first: the dump is spooled
+  // to a private file (its rows counted on the way) and copied in from there.
+  const counter = new CountDumpRows();
+  const spool = opts.dumpSql ? spoolToFile(opts.dumpSql(), { through: counter, signal: opts.signal }) : null;
   try {
     const metaText = Buffer.from(
       writeAppMeta(opts.meta.record, { format_version: FORMAT_VERSION, created_by: opts.meta.createdBy, manifest_sha256: '', dump_file: DUMP_FILE, files_root: FILES_ROOT }),
@@ -137,17 +137,19 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
     await tar.entry(META_FILE, metaText);
     manifest.push({ path: META_FILE, type: 'file', size: metaText.length, mode: 0o644, sha256: createHash('sha256').update(metaText).digest('hex') });
 
+    // The dump goes before the files: a restore then loads it into the database while the files unpack (the
+    // database server and the unpacking work at the same time) instead of after them.
+    if (spool) {
+      const file = await spool.done;
+      await addFileTo(tar, manifest, file, DUMP_FILE, (await stat(file)).size, opts.signal);
+      for (const [table, rows] of counter.rows) manifest.push({ path: DUMP_FILE, type: 'rows', table, rows });
+    }
+
     await tar.header({ path: `${FILES_ROOT}/`, type: 'Directory', mode: 0o755, mtime: new Date() });
     manifest.push({ path: FILES_ROOT, type: 'dir', mode: 0o755 });
     for (const top of [...new Set(opts.files.map(checkRelative))].sort()) {
       if (top.includes('/')) throw new PackRefused('parent-path', top, 'files must name top-level entries of the install.');
       await addPath(top);
-    }
-
-    if (spool) {
-      const file = await spool.done;
-      await addFileTo(tar, manifest, file, DUMP_FILE, (await stat(file)).size, opts.signal);
-      for (const [table, rows] of spool.counter.rows) manifest.push({ path: DUMP_FILE, type: 'rows', table, rows });
     }
 
     await tar.entry(MANIFEST_FILE, Buffer.from(formatManifest(manifest), 'utf8'));
@@ -164,37 +166,6 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
     await spool?.cleanup();
   }
   return { bytes: tap.bytes, sha256: tap.digest(), manifest };
-}
-
-/**
- * A stream of unknown length (the dump) cannot go straight into tar, whose header holds the size first: it is
- * spooled to a private temporary file, which the archive then copies in. Its rows are counted on the way.
- */
-function spoolStream(src: Readable, signal?: AbortSignal): { done: Promise<string>; counter: CountDumpRows; abort(): void; cleanup(): Promise<void> } {
-  const ac = new AbortController();
-  const counter = new CountDumpRows();
-  const onAbort = () => ac.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  let dir: string | undefined;
-  const done = (async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ig-dump-'));
-    const file = join(dir, 'dump.sql');
-    await pipeline(src, counter, createWriteStream(file, { mode: 0o600 }), { signal: ac.signal });
-    return file;
-  })();
-  return {
-    done,
-    counter,
-    abort: () => {
-      ac.abort();
-      if (!src.destroyed) src.destroy();
-    },
-    async cleanup() {
-      signal?.removeEventListener('abort', onAbort);
-      await done.catch(() => undefined);
-      if (dir) await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function addFileTo(tar: TarWriter, manifest: ManifestEntry[], abs: string, name: string, size: number, signal?: AbortSignal): Promise<void> {

@@ -139,6 +139,19 @@ test('restore with a table prefix rewrite', async () => {
   });
 });
 
+
+test('regression: bytes are sent as the dump holds them (non-ASCII table names and data, SET NAMES inside the dump)', async () => {
+  // The restorer sends latin1 strings over a `binary` client encoding; mysql2 switched back to utf8 when the server
+  // reported a SET NAMES, and encoded every non-ASCII byte twice.
+  const target = await createAppDatabase(server, { hint: 'dump_bytes' });
+  const dump = "/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE `wp_ünï` (v TEXT) DEFAULT CHARSET=utf8mb4;\nSET NAMES utf8mb4;\nINSERT INTO `wp_ünï` VALUES ('😀 ü'),('ß');\n";
+  const res = await restoreDatabase(target, Readable.from([Buffer.from(dump)]), { tablePrefixRewrite: { from: 'wp_', to: 'ö_' } });
+  expect(res.rows).toEqual({ 'ö_ünï': 2 });
+  await withAppConnection(target, async (c) => {
+    const [rows] = await c.query<RowDataPacket[]>('SELECT HEX(v) AS h FROM `ö_ünï` ORDER BY v');
+    expect(rows.map((r) => r.h)).toEqual([Buffer.from('ß').toString('hex').toUpperCase(), Buffer.from('😀 ü').toString('hex').toUpperCase()]);
+  });
+});
 test('a password with quotes, #, ; and backslash works through the defaults file', async () => {
   const pass = `p#a"ss\\w ord;'x`;
   await mariadbQuery(maria, `CREATE USER 'odd'@'%' IDENTIFIED BY 'p#a"ss\\\\w ord;\\'x'; GRANT ALL ON \`${src.db_name}\`.* TO 'odd'@'%';`);

@@ -76,6 +76,17 @@ describe('SplitStatements', () => {
     expect(await both("SELECT 'DELIMITER $$';\nSELECT delimiter_col FROM t;")).toEqual(["SELECT 'DELIMITER $$'", 'SELECT delimiter_col FROM t']);
   });
 
+  test('delimiters whose first character is special inside a regex character class', async () => {
+    const sql = 'DELIMITER ]]\nSELECT 1; SELECT 2]]\nDELIMITER -|\nSELECT 3 - 1-|\nDELIMITER ^^\nSELECT 4 ^ 1^^\nDELIMITER ;\nSELECT 5;';
+    expect(await both(sql)).toEqual(['SELECT 1; SELECT 2', 'SELECT 3 - 1', 'SELECT 4 ^ 1', 'SELECT 5']);
+  });
+
+  test('extended INSERTs of numbers, hex BLOBs and strings split only at the delimiter', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `(${i},-${i}.5e3,0x${'ab09'.repeat(i)},'a;b\\'c',"d;e",NULL)`).join(',');
+    const sql = `INSERT INTO \`t;1\` VALUES ${rows};\n-- done\nINSERT INTO t VALUES (1)/* c; */;#x;\nSELECT 1`;
+    expect(await both(sql)).toEqual([`INSERT INTO \`t;1\` VALUES ${rows}`, 'INSERT INTO t VALUES (1)', 'SELECT 1']);
+  });
+
   test('4-byte UTF-8 (emoji) split across chunks', async () => {
     const sql = "INSERT INTO t VALUES ('😀🎉 ünï');";
     expect(await both(sql)).toEqual(["INSERT INTO t VALUES ('😀🎉 ünï')"]);

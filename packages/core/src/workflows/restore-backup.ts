@@ -14,6 +14,7 @@ import { unpackArchive, type ManifestEntry } from '../archive';
 import { openLocation } from '../backups/backup-location';
 import { storageFailure } from '../backups/storage-failure';
 import { restoreDatabase } from '../dumps';
+import { spoolToFile, type Spool } from '../streams/spool-to-file';
 import { withAppConnection } from '../runtime/app-database';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import type { AppDeps, RunOptions } from './app-deps';
@@ -115,6 +116,11 @@ function steps(deps: AppDeps): Step<Run>[] {
         };
         const { object, backup } = plan;
         const backend = await openLocation(deps, object.location_ref, object.local_root, backup.backup_location);
+        // The dump is set aside (a private temp file) and loaded from there while the files after it unpack: the
+        // database server and the unpacking then work at the same time.
+        const loadAbort = new AbortController();
+        let spool: Spool | null = null;
+        let loading: Promise<unknown> | null = null;
         try {
           const input = await backend.get(object.object_key).catch((e: unknown) => { throw storageFailure(e, backup.backup_location); });
           // One pass: files go to the private staging folder, tables under the temporary prefix; only when the
@@ -122,18 +128,27 @@ function steps(deps: AppDeps): Step<Run>[] {
           const res = await unpackArchive(input, run.staged, {
             onDump: async (sql) => {
               if (!run.db) return void sql.resume();
-              await restoreDatabase(run.db, sql, { tablePrefixRewrite: { from: backup.db_prefix, to: plan.tempPrefix } });
+              spool = spoolToFile(sql, { signal: loadAbort.signal });
+              const file = await spool.done;
+              loading = restoreDatabase(run.db, fs.createReadStream(file), { signal: loadAbort.signal, tablePrefixRewrite: { from: backup.db_prefix, to: plan.tempPrefix } });
+              loading.catch(() => undefined);
             },
           });
+          // A failed load does not stop the unpacking: when the archive itself is damaged (a garbled dump fails to
+          // load long before gzip's checksum at the end says why), that is the error to report.
+          if (loading) await loading;
           if (res.meta.record.application !== backup.application) {
             throw notRestorable(`The archive holds ${res.meta.record.application}, not ${backup.application}.`, 'meta');
           }
           run.names = res.entries;
           run.manifest = res.manifest;
         } catch (e) {
+          loadAbort.abort();
+          await (loading as Promise<unknown> | null)?.catch(() => undefined);
           await dropTemp().catch(() => undefined);
           throw e instanceof EngineError ? e : storageFailure(e, backup.backup_location);
         } finally {
+          await (spool as Spool | null)?.cleanup();
           await backend.close().catch(() => undefined);
         }
         return dropTemp;
