@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { OpResult, OpTable } from '../operation';
+import { parseParams } from '../params/parse-params';
+import { zBackground, zBool, zDryrun, zList } from '../params/coerce';
+
+const str = (max = 4096) => z.string().max(max);
+const zRunOptions = { background: zBackground.default(false), dryrun: zDryrun.default('none') };
+
+const zClone = z.object({
+  url: str(2048), stage: zBool.optional(), url_ip: str(64).optional(), source_user: str(128).optional(),
+  db_host: str(255).optional(), db_name: str(64).optional(), db_user: str(80).optional(), db_pass: str(255).optional(),
+  db_prefix: str(32).optional(),
+  ...zRunOptions,
+});
+
+/** `files`/`tables` of a sync: a boolean (all or none), or a list (array or comma-separated, spec §1.4). */
+const zSelection = z.union([zBool, zList.pipe(z.array(str(255)).max(10_000))]);
+const zSync = z.object({ source: str(128).optional(), files: zSelection.optional(), tables: zSelection.optional(), ...zRunOptions });
+
+/** Said instead of "The task is complete." when the task goes on in the background (spec §1.8). */
+const TASK_STARTED_MESSAGE = 'The task was started in the background; follow it in GET /tasks (v1: cmd=tasks).\n';
+
+function answer(r: { data: unknown; task?: unknown; dryrun?: true }, background: boolean | 'quick'): OpResult {
+  const started = background !== false && !r.dryrun;
+  return { data: r.data, task: r.task, dryrun: r.dryrun, ...(started ? { message: TASK_STARTED_MESSAGE } : {}) };
+}
+
+/** Handlers of clone (optionally as a stage) and sync (spec §2.2). */
+export const cloneOperationRoutes: OpTable = {
+  'installs.clone': async ({ engine, scope, path, params }) => {
+    const { background, dryrun, source_user, ...req } = parseParams(zClone, params);
+    // `source_user` (spec §2.2): the install must be visible to that account; default the key holder's view.
+    const sourceScope = source_user ? { actor: await engine.access.resolve(source_user) } : { actor: { kind: 'admin' as const } };
+    return answer(await engine.apps.clone(scope, sourceScope, path.id!, req, { background, dryrun }), background);
+  },
+
+  'installs.sync': async ({ engine, scope, path, params }) => {
+    const { background, dryrun, ...req } = parseParams(zSync, params);
+    return answer(await engine.apps.sync(scope, path.id!, req, { background, dryrun }), background);
+  },
+};
