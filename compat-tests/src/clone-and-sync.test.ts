@@ -182,3 +182,31 @@ test('failures answer the spec\'s errcodes in both protocols and leave nothing b
   expect(JSON.stringify(badDb.body)).not.toContain('wrong-pass');
   expect(await world(h)).toEqual(snapshot);
 });
+
+test('a clone or sync that fails half-way undoes everything: no folder, database, tables or record; the target as it was', async () => {
+  const stage = (await h.v2('get', `/installs/${stageId}`)).body.data;
+  // A real file whose path fits in the stage's folder but is too long in any folder whose path is longer.
+  let deep = path.join(stage.path, 'wp-content', 'deep');
+  while (deep.length < 4085 - 210) deep = path.join(deep, 'd'.repeat(200));
+  deep = path.join(deep, 'd'.repeat(4085 - deep.length - 2 - 'x.txt'.length));
+  fs.mkdirSync(deep, { recursive: true });
+  fs.writeFileSync(path.join(deep, 'x.txt'), 'deep');
+  expect(path.join(deep, 'x.txt').length).toBe(4085);
+  try {
+    const before = { sums: await checksums(origin.db_name), files: tree(origin.path), record: (await h.v2('get', `/installs/${origin.id}`)).body.data };
+    const s = await h.v2('post', `/installs/${origin.id}/sync`).send({ tables: 'posts', files: ['wp-content'] });
+    expect({ status: s.status, errcode: s.body.errcode }).toEqual({ status: 500, errcode: 'failed_filesystem_directory' });
+    expect({ sums: await checksums(origin.db_name), files: tree(origin.path), record: (await h.v2('get', `/installs/${origin.id}`)).body.data }).toEqual(before);
+    expect((await tablesOf(h, origin.db_name)).filter((t) => t.startsWith('igs'))).toEqual([]);
+    expect((await fetchPage(`${PORT_URL()}/`)).body).toContain('Edited On Stage');
+
+    const { tasks: _t, ...snapshot } = await world(h);
+    const c = await h.v1({ cmd: 'clone', id: stageId, url: `${h.site}/clone-that-cannot-finish` });
+    expect(c.body).toMatchObject({ result: false, errcode: 'failed_filesystem_directory' });
+    const { tasks: _t2, ...now } = await world(h);
+    expect(now).toEqual(snapshot);
+    expect(fs.existsSync(path.join(h.docroot, 'clone-that-cannot-finish'))).toBe(false);
+  } finally {
+    fs.rmSync(path.join(stage.path, 'wp-content', 'deep'), { recursive: true, force: true });
+  }
+});

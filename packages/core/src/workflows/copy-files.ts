@@ -1,7 +1,8 @@
 /**
  * Copies top-level entries of one install folder into another (clone, sync). Each file is copied by the kernel
  * (copyFile / copy_file_range), never read into memory; modification times are kept so that a later sync dry run
- * can tell unchanged files by size and mtime. Symlinks are copied as links, not followed.
+ * can tell unchanged files by size and mtime. Symlinks are copied as links, not followed; FIFOs, sockets and
+ * devices are skipped, as backups skip them (pack-archive): they are not part of a site.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,11 +31,16 @@ export async function copyEntries(from: string, to: string, names: readonly stri
     try {
       await fs.promises.cp(path.join(from, n), path.join(to, n), {
         recursive: true, preserveTimestamps: true, verbatimSymlinks: true, errorOnExist: true, force: false,
-        filter: (src) => !isExcluded(path.relative(from, src).split(path.sep).join('/'), exclude),
+        filter: async (src) => {
+          if (isExcluded(path.relative(from, src).split(path.sep).join('/'), exclude)) return false;
+          const st = await fs.promises.lstat(src);
+          return st.isFile() || st.isDirectory() || st.isSymbolicLink();
+        },
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EDQUOT') throw new EngineError('failed_filesystem_quota', { message: `Copying ${n} failed: the disk is full.` });
+      if (code === 'ENAMETOOLONG') throw new EngineError('failed_filesystem_directory', { message: `Copying ${n} failed: a path inside it is too long at the destination.` });
       if (code === 'EACCES' || code === 'EPERM') throw new EngineError('failed_filesystem_permission', { message: `Copying ${n} failed: permission denied.` });
       throw e;
     }

@@ -46,7 +46,22 @@ function steps(deps: AppDeps): Step<Run>[] {
       },
     },
     {
-      name: 'stage-files', message: '_tasks_shared_copyingfiles', percent: [30, 55],
+      name: 'stage-tables', message: '_tasks_shared_copyingfiles', percent: [30, 55],
+      async run(run) {
+        const { source, sourceDb, targetDb, tables } = run.plan;
+        if (!sourceDb || !targetDb || tables.copy.length === 0) return;
+        const drop = async () => { await database.dropTables(targetDb, await database.listTables(targetDb, run.tempPrefix)); };
+        try {
+          await copyTables(sourceDb, tables.copy.map((n) => `${source.db_prefix}${n}`), targetDb, { from: source.db_prefix, to: run.tempPrefix });
+        } catch (e) {
+          await drop().catch(() => undefined);
+          throw e;
+        }
+        return drop;
+      },
+    },
+    {
+      name: 'stage-files', message: '_tasks_shared_copyingfiles', percent: [55, 80],
       async run(run) {
         const { target, source, files } = run.plan;
         run.scratch = await fs.promises.mkdtemp(path.join(target.path, '.ig-sync-'));
@@ -60,21 +75,6 @@ function steps(deps: AppDeps): Step<Run>[] {
           throw e;
         }
         return remove;
-      },
-    },
-    {
-      name: 'stage-tables', message: '_tasks_shared_copyingfiles', percent: [55, 80],
-      async run(run) {
-        const { source, sourceDb, targetDb, tables } = run.plan;
-        if (!sourceDb || !targetDb || tables.copy.length === 0) return;
-        const drop = async () => { await database.dropTables(targetDb, await database.listTables(targetDb, run.tempPrefix)); };
-        try {
-          await copyTables(sourceDb, tables.copy.map((n) => `${source.db_prefix}${n}`), targetDb, { from: source.db_prefix, to: run.tempPrefix });
-        } catch (e) {
-          await drop().catch(() => undefined);
-          throw e;
-        }
-        return drop;
       },
     },
     {
