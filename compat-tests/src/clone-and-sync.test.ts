@@ -119,6 +119,8 @@ test('sync dry run (v1) lists what differs and changes nothing', async () => {
 test('sync (v2) of one table from the stage: that table gets the change with the parent\'s URLs, every other table is byte-identical', async () => {
   const stage = (await h.v2('get', `/installs/${stageId}`)).body.data;
   wp(stage.path, "$p = get_page_by_title('Origin Post Title', OBJECT, 'post'); wp_update_post(['ID' => $p->ID, 'post_title' => 'Edited On Stage', 'post_content' => 'Now see <a href=\"' . home_url('/contact/') . '\">contact</a>']); echo 1;");
+  // The parent links to its stage: a relocate limited to the copied tables leaves this option alone.
+  wp(origin.path, `update_option('ig_stage_link', '${h.site}/st2/preview'); echo 1;`);
   const before = await checksums(origin.db_name);
   const backupsBefore = (await h.v2('get', '/backups?user=olga')).body.data.length;
   const r = await h.v2('post', `/installs/${origin.id}/sync`).send({ tables: ['posts'], files: false });
@@ -132,6 +134,7 @@ test('sync (v2) of one table from the stage: that table gets the change with the
   const row = await h.sql(`SELECT post_content FROM \`${origin.db_name}\`.\`${posts}\` WHERE post_title = 'Edited On Stage' AND post_type = 'post'`);
   expect(row).toEqual([`Now see <a href="${PORT_URL()}/contact/">contact</a>`]);
   expect(wp(origin.path, "echo get_option('blogdescription');")).not.toBe('Changed on the stage');
+  expect(wp(origin.path, "echo get_option('ig_stage_link');")).toBe(`${h.site}/st2/preview`);
   expect(fs.existsSync(path.join(origin.path, 'wp-content', 'stage-note.txt'))).toBe(false);
   // Backed up first.
   const backups = (await h.v2('get', '/backups?user=olga')).body.data;

@@ -39,7 +39,7 @@ function holding(dir: string, other: string): string | null {
 }
 
 /** Splits the chosen names into those the source has (copied) and those only the target has (removed). */
-function choose(sel: SyncSelection | undefined, inSource: readonly string[], inTarget: readonly string[], field: 'files' | 'tables', normalise: (n: string) => string): { copy: string[]; remove: string[] } {
+export function choose(sel: SyncSelection | undefined, inSource: readonly string[], inTarget: readonly string[], field: 'files' | 'tables', normalise: (n: string) => string): { copy: string[]; remove: string[] } {
   const src = new Set(inSource);
   const all = new Set([...inSource, ...inTarget]);
   let names: string[];
