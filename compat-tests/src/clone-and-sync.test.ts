@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort, startPhpServer, type PhpServer } from '@installgate/testkit';
 import { startAppHarness, type AppHarness } from './app-harness';
-import { fetchPage, tablesOf, tree, world } from './install-helpers';
+import { fetchPage, tablesOf, tree, waitForTask, world } from './install-helpers';
 
 /**
  * Clone and sync (spec §2.2) with real WordPress, real MariaDB and pages served by `php -S`: a clone to another
@@ -212,4 +212,23 @@ test('a clone or sync that fails half-way undoes everything: no folder, database
   } finally {
     fs.rmSync(path.join(stage.path, 'wp-content', 'deep'), { recursive: true, force: true });
   }
+});
+
+test('a generic application clones in the background (v1) and syncs its files back (v2); the tasks say clone and sync', async () => {
+  const app = await h.v2('post', '/browser/testapp-db/install').send({ url: `${h.site}/gen`, user: 'olga', sitetitle: 'Generic Site' });
+  expect(app.body.result).toBe(true);
+  const started = await h.v1({ cmd: 'clone', id: app.body.data.id, url: `${site2}/gen-copy`, user: 'vera', stage: 'true', background: '1' });
+  expect(started.body).toMatchObject({ result: true, errcode: null, task: { cmd: 'clone' } });
+  const { task } = await waitForTask(h, started.body.task.id);
+  expect({ status: task.status, cmd: task.cmd, user: task.user }).toEqual({ status: 'complete', cmd: 'installs/clone', user: 'vera' });
+  const copy = (await h.v2('get', `/installs/${task.install}`)).body.data;
+  expect(copy).toMatchObject({ url: `${site2}/gen-copy`, user: 'vera', parent: app.body.data.id, application: 'testapp-db' });
+  expect((await fetchPage(`${site2}/gen-copy/`)).body).toContain('<title>Generic Site</title>');
+  // A file changed on the stage comes back with files=true, tables=false; the original keeps its own database.
+  fs.writeFileSync(path.join(copy.path, 'extra.html'), 'added on the stage');
+  const synced = await h.v2('post', `/installs/${app.body.data.id}/sync`).send({ tables: false });
+  expect(synced.body).toMatchObject({ result: true, data: { id: app.body.data.id, db_name: app.body.data.db_name } });
+  expect(fs.readFileSync(path.join(app.body.data.path, 'extra.html'), 'utf8')).toBe('added on the stage');
+  expect((await fetchPage(`${h.site}/gen/`)).body).toContain('<title>Generic Site</title>');
+  expect(synced.body.data.files).toContain('extra.html');
 });
