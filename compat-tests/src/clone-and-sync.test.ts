@@ -176,6 +176,10 @@ test('failures answer the spec\'s errcodes in both protocols and leave nothing b
   // An install without a stage, and an unknown install to clone.
   const noStage = await h.v2('post', `/installs/${other.body.data.id}/sync`).send({});
   expect({ status: noStage.status, errcode: noStage.body.errcode, errfield: noStage.body.errfield }).toEqual({ status: 400, errcode: 'empty_argument_source', errfield: 'source' });
+  const noUser = await h.v2('post', `/installs/${origin.id}/clone`).send({ url: `${h.site}/x`, source_user: 'nobody' });
+  expect({ status: noUser.status, errcode: noUser.body.errcode, errfield: noUser.body.errfield }).toEqual({ status: 404, errcode: 'user_not_found', errfield: 'source_user' });
+  const notTheirs = await h.v2('post', `/installs/${origin.id}/clone`).send({ url: `${site2}/x`, user: 'vera', source_user: 'vera' });
+  expect({ status: notTheirs.status, errcode: notTheirs.body.errcode, errfield: notTheirs.body.errfield }).toEqual({ status: 403, errcode: 'invalid_argument_user', errfield: 'source_user' });
   const unknown = await h.v1({ cmd: 'clone', id: 'nope', url: `${h.site}/x` });
   expect(unknown.body).toMatchObject({ result: false, errcode: 'install_not_found' });
   // A given database that does not work: refused before anything is made.

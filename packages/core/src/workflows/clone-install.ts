@@ -51,7 +51,11 @@ interface Run {
 
 /** Preflight, part 1 (dryrun=input): the source, the destination URL and folder, the database settings. */
 async function checkInput(deps: AppDeps, scope: Scope, sourceScope: Scope, id: string, req: CloneRequest): Promise<Plan> {
-  const source = await deps.installs.get(sourceScope, id);
+  const source = await deps.installs.get(sourceScope, id).catch((e: unknown) => {
+    // Out of reach of `source_user` (not of `user`, the destination owner): say which parameter.
+    if (e instanceof EngineError && e.errcode === 'invalid_argument_user' && sourceScope !== scope) throw new EngineError('invalid_argument_user', { errfield: 'source_user', message: 'source_user may not access this install.' });
+    throw e;
+  });
   if (source.incomplete) throw new EngineError('install_busy', { errfield: 'id', message: 'This install is incomplete (an install or restore did not finish); it cannot be cloned.' });
   const url = required(req.url, 'url');
   const target = await resolveTarget(deps, scope, url, { mustBeEmpty: true });
@@ -78,7 +82,7 @@ async function checkEnvironment(deps: AppDeps, plan: Plan): Promise<void> {
 }
 
 /** The clone's record: the source's settings at the new place, with its own database; `incomplete` until done. */
-function cloneRecord(deps: AppDeps, run: Run, now: number): Install {
+function cloneRecord(run: Run, now: number): Install {
   const { plan } = run;
   const s = plan.source;
   return {
@@ -96,14 +100,14 @@ function steps(deps: AppDeps): Step<Run>[] {
   const database = deps.runtime.database;
   const save = async (run: Run) => {
     const stored = await deps.installsRepo.get(run.plan.id);
-    await deps.installsRepo.replace({ ...cloneRecord(deps, run, deps.clock()), time_created: stored?.time_created ?? deps.clock() });
+    await deps.installsRepo.replace({ ...cloneRecord(run, deps.clock()), time_created: stored?.time_created ?? deps.clock() });
   };
   return [
     {
       name: 'register-install', message: '_tasks_shared_preparing', percent: [0, 5],
       async run(run) {
         // Recorded first: a server killed mid-clone leaves an `incomplete` record an uninstall can clean up.
-        await deps.installsRepo.insert(cloneRecord(deps, run, deps.clock()));
+        await deps.installsRepo.insert(cloneRecord(run, deps.clock()));
         return async () => { await deps.installsRepo.remove(run.plan.id); await deps.resources.forget(run.plan.id); };
       },
     },
@@ -200,7 +204,7 @@ function steps(deps: AppDeps): Step<Run>[] {
         const { plan } = run;
         const res = await deps.resources.get(plan.id);
         const stored = await deps.installsRepo.get(plan.id);
-        await deps.installsRepo.replace({ ...cloneRecord(deps, run, deps.clock()), time_created: stored?.time_created ?? deps.clock(), incomplete: false, path_created: res.created_path });
+        await deps.installsRepo.replace({ ...cloneRecord(run, deps.clock()), time_created: stored?.time_created ?? deps.clock(), incomplete: false, path_created: res.created_path });
         if (plan.stage) {
           // The origin offers its stage as the default sync source (spec §7.1 `stage`).
           const origin = await deps.installsRepo.get(plan.source.id);

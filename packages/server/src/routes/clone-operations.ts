@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EngineError } from '@installgate/contracts';
 import type { OpResult, OpTable } from '../operation';
 import { parseParams } from '../params/parse-params';
 import { zBackground, zBool, zDryrun, zList } from '../params/coerce';
@@ -17,6 +18,11 @@ const zClone = z.object({
 const zSelection = z.union([zBool, zList.pipe(z.array(str(255)).max(10_000))]);
 const zSync = z.object({ source: str(128).optional(), files: zSelection.optional(), tables: zSelection.optional(), ...zRunOptions });
 
+/** An unknown `source_user` is that parameter's error, not `user`'s. */
+function sourceUserError(e: unknown): unknown {
+  return e instanceof EngineError && e.errcode === 'user_not_found' ? new EngineError('user_not_found', { errfield: 'source_user' }) : e;
+}
+
 /** Said instead of "The task is complete." when the task goes on in the background (spec §1.8). */
 const TASK_STARTED_MESSAGE = 'The task was started in the background; follow it in GET /tasks (v1: cmd=tasks).\n';
 
@@ -30,7 +36,7 @@ export const cloneOperationRoutes: OpTable = {
   'installs.clone': async ({ engine, scope, path, params }) => {
     const { background, dryrun, source_user, ...req } = parseParams(zClone, params);
     // `source_user` (spec §2.2): the install must be visible to that account; default the key holder's view.
-    const sourceScope = source_user ? { actor: await engine.access.resolve(source_user) } : { actor: { kind: 'admin' as const } };
+    const sourceScope = source_user ? { actor: await engine.access.resolve(source_user).catch((e: unknown) => { throw sourceUserError(e); }) } : { actor: { kind: 'admin' as const } };
     return answer(await engine.apps.clone(scope, sourceScope, path.id!, req, { background, dryrun }), background);
   },
 
