@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { EngineError } from '@installgate/contracts';
-import type { OpResult, OpTable } from '../operation';
+import type { OpTable } from '../operation';
 import { parseParams } from '../params/parse-params';
 import { zBackground, zBool, zDryrun, zList } from '../params/coerce';
+import { answer } from './backup-operations';
 
 const str = (max = 4096) => z.string().max(max);
 const zRunOptions = { background: zBackground.default(false), dryrun: zDryrun.default('none') };
@@ -21,14 +22,6 @@ const zSync = z.object({ source: str(128).optional(), files: zSelection.optional
 /** An unknown `source_user` is that parameter's error, not `user`'s. */
 function sourceUserError(e: unknown): unknown {
   return e instanceof EngineError && e.errcode === 'user_not_found' ? new EngineError('user_not_found', { errfield: 'source_user' }) : e;
-}
-
-/** Said instead of "The task is complete." when the task goes on in the background (spec §1.8). */
-const TASK_STARTED_MESSAGE = 'The task was started in the background; follow it in GET /tasks (v1: cmd=tasks).\n';
-
-function answer(r: { data: unknown; task?: unknown; dryrun?: true }, background: boolean | 'quick'): OpResult {
-  const started = background !== false && !r.dryrun;
-  return { data: r.data, task: r.task, dryrun: r.dryrun, ...(started ? { message: TASK_STARTED_MESSAGE } : {}) };
 }
 
 /** Handlers of clone (optionally as a stage) and sync (spec §2.2). */
