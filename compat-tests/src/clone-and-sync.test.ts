@@ -230,9 +230,14 @@ test('a generic application clones in the background (v1) and syncs its files ba
   expect((await fetchPage(`${site2}/gen-copy/`)).body).toContain('<title>Generic Site</title>');
   // A file changed on the stage comes back with files=true, tables=false; the original keeps its own database.
   fs.writeFileSync(path.join(copy.path, 'extra.html'), 'added on the stage');
+  // An install nested in the target's folder is not part of it: a full sync neither removes nor replaces it.
+  const inner = await h.v2('post', '/browser/testapp-static/install').send({ url: `${h.site}/gen/inner`, user: 'olga', sitetitle: 'Inner Site' });
+  expect(inner.body.result).toBe(true);
   const synced = await h.v2('post', `/installs/${app.body.data.id}/sync`).send({ tables: false });
   expect(synced.body).toMatchObject({ result: true, data: { id: app.body.data.id, db_name: app.body.data.db_name } });
   expect(fs.readFileSync(path.join(app.body.data.path, 'extra.html'), 'utf8')).toBe('added on the stage');
   expect((await fetchPage(`${h.site}/gen/`)).body).toContain('<title>Generic Site</title>');
   expect(synced.body.data.files).toContain('extra.html');
+  expect(synced.body.data.files).not.toContain('inner');
+  expect((await fetchPage(`${h.site}/gen/inner/`)).body).toContain('Inner Site');
 });

@@ -32,10 +32,28 @@ export interface SyncPlan {
   tables: { copy: string[]; remove: string[] };
 }
 
-/** Entries inside `dir` that hold `other` (a nested install): never copied over or removed by a sync. */
+/** The top-level entry of `dir` that holds `other` (a nested folder), or null. */
 function holding(dir: string, other: string): string | null {
   const rel = path.relative(dir, other);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep)[0]! : null;
+}
+
+/**
+ * Entries of the two folders that hold another install, of any owner (the source nested in the target, or a
+ * customer's second site): a sync never copies over or removes them.
+ */
+async function nestedEntries(deps: AppDeps, a: Install, b: Install): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let offset = 0; ; offset += 1000) {
+    const page = await deps.installsRepo.list({ owners: null }, { offset, limit: 1000 });
+    for (const i of page.items) {
+      for (const dir of [a.path, b.path]) {
+        const n = i.path === dir ? null : holding(dir, i.path);
+        if (n) out.add(n);
+      }
+    }
+    if (!page.has_more) return out;
+  }
 }
 
 /** Splits the chosen names into those the source has (copied) and those only the target has (removed). */
@@ -83,7 +101,7 @@ export async function planSync(deps: AppDeps, scope: Scope, id: string, req: Syn
   const source = await sourceOf(deps, scope, target, req.source);
   const [s, t] = await Promise.all([currentContents(deps, source, null), currentContents(deps, target, null)]);
   // One install nested in the other's folder is not part of the other.
-  const nested = new Set([holding(target.path, source.path), holding(source.path, target.path)].filter((n): n is string => n !== null));
+  const nested = await nestedEntries(deps, target, source);
   const files = choose(req.files, s.files.filter((n) => !nested.has(n)), t.files.filter((n) => !nested.has(n)), 'files', (n) => {
     if (!isTopLevelName(n) || nested.has(n)) throw invalidArgument('files', `${n} is not a top-level file or folder of the install.`);
     return n;
