@@ -182,6 +182,11 @@ test('failures answer the spec\'s errcodes in both protocols and leave nothing b
   expect({ status: notTheirs.status, errcode: notTheirs.body.errcode, errfield: notTheirs.body.errfield }).toEqual({ status: 403, errcode: 'invalid_argument_user', errfield: 'source_user' });
   const unknown = await h.v1({ cmd: 'clone', id: 'nope', url: `${h.site}/x` });
   expect(unknown.body).toMatchObject({ result: false, errcode: 'install_not_found' });
+  // Dry runs of a clone pass and make nothing.
+  const dry2 = await h.v2('post', `/installs/${origin.id}/clone`).send({ url: `${site2}/dry`, user: 'vera', dryrun: 'all' });
+  expect({ status: dry2.status, result: dry2.body.result, errcode: dry2.body.errcode }).toEqual({ status: 200, result: true, errcode: 'complete_dryrun' });
+  const dry1 = await h.v1({ cmd: 'clone', id: origin.id, url: `${h.site}/dry`, dryrun: '1' });
+  expect(dry1.body).toMatchObject({ result: true, errcode: 'complete_dryrun' });
   // A given database that does not work: refused before anything is made.
   const badDb = await h.v2('post', `/installs/${origin.id}/clone`).send({ url: `${h.site}/baddb`, db_host: h.mariadb.url.replace(/^mysql:\/\/[^@]*@/, '').replace(/\/.*$/, ''), db_name: 'nope', db_user: 'nope', db_pass: 'wrong-pass' });
   expect(badDb.body.result).toBe(false);
