@@ -171,6 +171,15 @@ export const INSTALL_GENERAL_RULE: UnknownKeys = {
 
 export const INSTALL_MAP = defineFieldMap('install', {
   note: 'Install records (/installs and every install returned by install, import, migrate, clone, sync, update, restore).',
-  rules: INSTALL_RULES,
+  rules: [
+    ...INSTALL_RULES,
+    // A sync dry run answers its preview in place of the record: {id, source, changes}. v1 has no sync page.
+    same('source', 'Sync dry run only (spec §2.2 sync [R]): the install the sync would pull from; same name in v1 (no v1 page to follow).', {
+      outsideSchema: 'the answer of a sync dry run (docs/api-differences.md) is not an install record',
+    }),
+    same('changes', 'Sync dry run only: files and tables the sync would add, change and remove; same name and nested members in v1.', {
+      outsideSchema: 'the answer of a sync dry run (docs/api-differences.md) is not an install record',
+    }),
+  ],
   unknownKeys: INSTALL_GENERAL_RULE,
 });

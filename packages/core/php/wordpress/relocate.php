@@ -4,7 +4,8 @@
 // string lengths stay right (also serialized values nested inside serialized strings); JSON and plain text by
 // exact replacement (the caller also passes the `\/`-escaped forms). `posts.guid` is never changed (WordPress:
 // a GUID is an identifier, not a link).
-// Input (stdin JSON): dir, pairs: [[from, to], ...], old_prefix, new_prefix (the prefix wp-config.php already has).
+// Input (stdin JSON): dir, pairs: [[from, to], ...], old_prefix, new_prefix (the prefix wp-config.php already has),
+// tables (optional): only these tables (a sync relocates only the tables it copied, never the target's others).
 // Result: {"ok":true,"rows":<rows changed>,"cells":<values changed>}.
 require __DIR__ . '/bootstrap.php';
 
@@ -124,6 +125,8 @@ $changedRows = 0;
 $changedCells = 0;
 $like = $wpdb->esc_like($newPrefix) . '%';
 $tables = $wpdb->get_col($wpdb->prepare('SHOW TABLES LIKE %s', $like));
+$only = is_array($IG['tables'] ?? null) ? array_values(array_filter($IG['tables'], 'is_string')) : null;
+if ($only !== null) $tables = array_values(array_intersect($tables, $only));
 foreach ($tables as $table) {
     $cols = $wpdb->get_results('SHOW COLUMNS FROM `' . str_replace('`', '``', $table) . '`', ARRAY_A);
     $pk = [];
@@ -178,7 +181,7 @@ foreach ($tables as $table) {
 // WordPress keeps the prefix inside some option names and user meta keys (wp_user_roles, wp_capabilities).
 if ($oldPrefix !== '' && $oldPrefix !== $newPrefix) {
     $n = strlen($oldPrefix) + 1;
-    $wpdb->query($wpdb->prepare('UPDATE `' . $newPrefix . 'options` SET option_name = CONCAT(%s, SUBSTRING(option_name, %d)) WHERE option_name LIKE %s', $newPrefix, $n, $wpdb->esc_like($oldPrefix) . '%'));
-    $wpdb->query($wpdb->prepare('UPDATE `' . $newPrefix . 'usermeta` SET meta_key = CONCAT(%s, SUBSTRING(meta_key, %d)) WHERE meta_key LIKE %s', $newPrefix, $n, $wpdb->esc_like($oldPrefix) . '%'));
+    if ($only === null || in_array($newPrefix . 'options', $only, true)) $wpdb->query($wpdb->prepare('UPDATE `' . $newPrefix . 'options` SET option_name = CONCAT(%s, SUBSTRING(option_name, %d)) WHERE option_name LIKE %s', $newPrefix, $n, $wpdb->esc_like($oldPrefix) . '%'));
+    if ($only === null || in_array($newPrefix . 'usermeta', $only, true)) $wpdb->query($wpdb->prepare('UPDATE `' . $newPrefix . 'usermeta` SET meta_key = CONCAT(%s, SUBSTRING(meta_key, %d)) WHERE meta_key LIKE %s', $newPrefix, $n, $wpdb->esc_like($oldPrefix) . '%'));
 }
 ig_done(['rows' => $changedRows, 'cells' => $changedCells]);

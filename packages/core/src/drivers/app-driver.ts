@@ -106,4 +106,6 @@ export interface RelocateInput {
   dir: string;
   from: { url: string; path: string; prefix: string };
   to: { url: string; path: string; prefix: string };
+  /** Only these tables (names with `to.prefix`); absent: every table with the prefix. Sync relocates only what it copied. */
+  tables?: readonly string[];
 }

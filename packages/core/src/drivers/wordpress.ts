@@ -180,8 +180,8 @@ export const wordpressDriver: AppDriver = {
     };
     add(i.from.url.replace(/\/+$/, ''), i.to.url.replace(/\/+$/, ''));
     add(i.from.path.replace(/\/+$/, ''), i.to.path.replace(/\/+$/, ''));
-    if (pairs.length === 0 && i.from.prefix === i.to.prefix) return;
-    await runHelper('relocate.php', i.dir, { pairs, old_prefix: i.from.prefix, new_prefix: i.to.prefix }, 'Moving the WordPress site', [], INSTALL_TIMEOUT_MS);
+    if ((pairs.length === 0 && i.from.prefix === i.to.prefix) || i.tables?.length === 0) return;
+    await runHelper('relocate.php', i.dir, { pairs, old_prefix: i.from.prefix, new_prefix: i.to.prefix, ...(i.tables ? { tables: i.tables } : {}) }, 'Moving the WordPress site', [], INSTALL_TIMEOUT_MS);
   },
 
   async version(dir: string): Promise<string> {

@@ -13,6 +13,10 @@ import type { RestoreRequest } from './restore-plan';
 import { cleanOrphanArchives } from './clean-orphan-archives';
 import { pruneExpiredBackups } from './prune-expired-backups';
 import { importBackups, type ImportBackupsRequest, type ImportBackupsResult } from './import-backups';
+import { cloneInstall, type CloneRequest } from './clone-install';
+import { syncInstall } from './sync-install';
+import type { SyncRequest } from './sync-plan';
+import type { SyncPreview } from './sync-changes';
 
 /** The operations that change real applications (files, databases, the app's own settings). */
 export interface ApplicationsService {
@@ -26,6 +30,10 @@ export interface ApplicationsService {
   restore(scope: Scope, backupId: string, req: RestoreRequest, opts: RunOptions, mode: 'restore' | 'restoreto'): Promise<OperationResult<Install>>;
   deleteBackup(scope: Scope, backupId: string, opts: RunOptions & { force: boolean }): Promise<OperationResult<Backup>>;
   importBackups(scope: Scope, req: ImportBackupsRequest, opts: RunOptions): Promise<ImportBackupsResult>;
+  /** Copies install `id` (as `sourceScope` sees it) to `req.url` for the account of `scope` (spec §2.2 clone). */
+  clone(scope: Scope, sourceScope: Scope, id: string, req: CloneRequest, opts: RunOptions): Promise<OperationResult<Install>>;
+  /** Pulls files/tables of a source (default: the stage) into install `id`; a dry run answers the changes. */
+  sync(scope: Scope, id: string, req: SyncRequest, opts: RunOptions): Promise<OperationResult<Install | SyncPreview>>;
   /** Removes archives of backups cut off before their record was written (run at start, after task recovery). */
   cleanOrphanArchives(): Promise<number>;
   /** Deletes backups whose expiry has passed (the scheduler runs it); returns their ids. */
@@ -47,6 +55,8 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     restore: (scope, id, req, opts, mode) => restoreBackup(deps, scope, id, req, opts, mode),
     deleteBackup: (scope, id, opts) => deleteBackup(deps, scope, id, opts),
     importBackups: (scope, req, opts) => importBackups(deps, scope, req, opts),
+    clone: (scope, sourceScope, id, req, opts) => cloneInstall(deps, scope, sourceScope, id, req, opts),
+    sync: (scope, id, req, opts) => syncInstall(deps, scope, id, req, opts),
     cleanOrphanArchives: () => cleanOrphanArchives(deps),
     pruneExpiredBackups: () => pruneExpiredBackups(deps),
     canCreateDatabases: deps.dbServer !== null,

@@ -116,6 +116,16 @@ async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocatio
 }
 
 /**
+ * A backup of `install` at its own backup location, taken inside another task that already holds the install's
+ * lock (sync backs up its target first: no backup, no sync). Kept until deleted.
+ */
+export async function backupWithinTask(deps: AppDeps, scope: Scope, install: Install, note: string, t: RunningTask): Promise<Backup> {
+  const owner = await deps.users.get(scope, install.user);
+  const loc = await resolveLocation(deps, scope.actor, install.bkloc || 'local', await localRootFor(deps, owner, install));
+  return writeBackup(deps, install, loc, { note, expires: 0 }, t);
+}
+
+/**
  * Backs up an install (spec §2.2, v1 `backup`): files, database dump and record in one archive at the install's
  * backup location (or `bkloc`). Dry runs check the input (`input`) and also the folder, the database and the
  * location (`all`). Answers the new backup record (a task when backgrounded).
