@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeInstallRecord, makePng, makeTemplateRecord } from '@installgate/core';
 import { startAppHarness, type AppHarness } from './app-harness';
-import { fetchPage, tablesOf } from './install-helpers';
+import { fetchPage, tablesOf, waitForTask } from './install-helpers';
 import { isDashboard, wordpressLogin } from './web-client';
 
 /**
@@ -82,6 +82,27 @@ test('list through v2 and v1 (v1 and v2 member names, §4.3)', async () => {
   // Another account sees the shared (admin) template, not tina's private one.
   const uma = await h.v2('get', '/templates?user=uma').expect(200);
   expect(uma.body.data.map((t: { id: string }) => t.id)).toEqual([v2Template.id]);
+});
+
+test('dry runs change nothing; a background capture is a task that ends in a listed template', async () => {
+  const count = async () => (await h.v2('get', '/templates?user=tina').expect(200)).body.data.length as number;
+  const files = fs.readdirSync(templatesDir()).sort();
+  const n = await count();
+  const dry = await h.v1({ cmd: 'template', id: source.id, user: 'tina', name: 'Dry', dryrun: '2' });
+  expect(dry.body).toMatchObject({ result: true, errcode: 'complete_dryrun' });
+  const dryInstall = await h.v2('post', '/browser/wordpress/install').send({ url: `${h.site}/dry`, user: 'tina', content: v2Template.id, dryrun: 'all' });
+  expect(dryInstall.body).toMatchObject({ result: true, errcode: 'complete_dryrun' });
+  expect(fs.existsSync(path.join(h.docroot, 'dry'))).toBe(false);
+  expect([await count(), fs.readdirSync(templatesDir()).sort()]).toEqual([n, files]);
+
+  const bg = await h.v2('post', `/installs/${source.id}/template`).send({ user: 'tina', name: 'Background', background: true });
+  expect(bg.body).toMatchObject({ result: true, errcode: null, data: null });
+  const { task } = await waitForTask(h, bg.body.task.id);
+  expect(task).toMatchObject({ status: 'complete', cmd: 'installs/template', install: source.id });
+  const made = (await h.v2('get', '/templates?user=tina&q=Background').expect(200)).body.data;
+  expect(made.map((t: { template_name: string }) => t.template_name)).toEqual(['Background']);
+  expect((await h.v2('delete', `/templates/${made[0].id}`).expect(200)).body.data.id).toBe(made[0].id);
+  expect(fs.readdirSync(templatesDir()).sort()).toEqual(files);
 });
 
 /** What a site installed from the template must show. */
