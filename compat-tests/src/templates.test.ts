@@ -121,6 +121,8 @@ async function expectTemplateSite(install: { id: string; path: string; url: stri
   expect(ser).toEqual({ link: `${url}/page/`, inner: expect.any(String), n: 3 });
   expect(JSON.parse(wp(install.path, "echo wp_json_encode(unserialize(get_option('ig_ser')['inner']));"))).toEqual({ u: url });
   expect(fs.existsSync(path.join(install.path, 'wp-content', 'plugins', 'ig-demo', 'ig-demo.php'))).toBe(true);
+  // Secrets of its own: the template's cookie keys are not shared with the sites made from it.
+  expect(wp(install.path, 'echo AUTH_KEY;')).not.toBe(wp(source.path, 'echo AUTH_KEY;'));
   expect(install.db_name).not.toBe(source.db_name);
   expect((await tablesOf(h, install.db_name)).every((t) => t.startsWith(opts.prefix))).toBe(true);
 }
@@ -131,6 +133,7 @@ test('install from the v2-captured template through v2: the post, the new title 
   expect({ result: r.body.result, errcode: r.body.errcode, message: r.body.message }).toMatchObject({ result: true, errcode: null });
   expect(r.body.data).toMatchObject({ url, version: source.version, sitetitle: 'Fresh From Template', title: 'Fresh From Template', login: 'newadmin', email: 'new@example.test', user: 'tina', incomplete: false, db_prefix: 'wp_' });
   expect(r.body.data.id).not.toBe(source.id);
+  expect(r.body.data.plugins.map((p: { id: string }) => p.id)).toContain('ig-demo');
   await expectTemplateSite(r.body.data, { title: 'Fresh From Template', login: 'newadmin', passwd: 'New-Adm1n-pass!', prefix: 'wp_' });
   expect(wp(r.body.data.path, "echo get_option('admin_email');")).toBe('new@example.test');
   // The source is untouched.

@@ -98,7 +98,10 @@ function sourceRecord(deps: AppDeps, plan: InstallPlan, t: Template): Backup {
   };
 }
 
-/** Gives the copy its new administrator and title (the template's admin is renamed, not a second one added). */
+/**
+ * Gives the copy its new administrator and title (the template's admin is renamed, not a second one added) and
+ * secrets of its own; the record takes the plugins and themes the copy really has.
+ */
 function applyFieldsStep(deps: AppDeps, plan: InstallPlan, template: Template): Step<RestoreRun> {
   return {
     name: 'apply-install-fields', message: '_tasks_install_running', percent: [93, 95],
@@ -110,6 +113,10 @@ function applyFieldsStep(deps: AppDeps, plan: InstallPlan, template: Template): 
         ...(f.sitetagline !== undefined ? { sitetagline: f.sitetagline } : {}), ...(plan.req.language ? { language: f.language } : {}),
       };
       await driver.setFields({ dir: run.plan.dir, url: run.plan.url, db: run.db, changes, ...(template.login ? { login: template.login } : {}) });
+      if (driver.renewSecrets) await driver.renewSecrets({ dir: run.plan.dir });
+      const addons = await driver.addons({ dir: run.plan.dir, url: run.plan.url, db: run.db });
+      // save-record, the next step, writes the record from this source record.
+      run.plan.backup = { ...run.plan.backup, plugins: addons.plugins, themes: addons.themes };
     },
   };
 }

@@ -52,6 +52,7 @@ export interface DriverPort {
   addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<Addons>;
   version(dir: string): Promise<string>;
   relocate?(i: RelocateInput): Promise<void>;
+  renewSecrets?(i: { dir: string }): Promise<void>;
 }
 
 export interface RuntimePort {
