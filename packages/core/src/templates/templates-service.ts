@@ -1,14 +1,13 @@
+import * as fs from 'node:fs';
 import { EngineError, invalidArgument, zTemplateScope, type ListPage, type Template } from '@installgate/contracts';
 import type { EngineContext } from '../engine-context';
-import type { Scope } from '../access/actor';
-import * as fs from 'node:fs';
+import { ADMIN_SCOPE, type Actor, type Scope } from '../access/actor';
 import type { Visibility } from '../access/visibility';
 import { listOwners } from '../access/list-owners';
 import type { LogsService } from '../logs/logs-service';
 import type { PageRequest } from '../store/paginate';
 import { installSecrets } from '../installs/installs-service';
 import type { UsersService } from '../users/users-service';
-import { ADMIN_SCOPE, type Actor } from '../access/actor';
 import { createTemplateRepository, SHARED_TEMPLATE_SCOPES } from './template-repository';
 import { readTemplateImage, storeTemplateImage } from './template-images';
 import { removeTemplateFiles, templateFilePath } from './template-files';
