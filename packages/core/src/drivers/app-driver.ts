@@ -99,6 +99,8 @@ export interface AppDriver {
    * settings are setDatabase's job).
    */
   relocate?(i: RelocateInput): Promise<void>;
+  /** Replaces the site's own secrets (WordPress: keys and salts) with fresh ones: a copy made from a template must not share them. */
+  renewSecrets?(i: { dir: string }): Promise<void>;
 }
 
 /** Where an app was and where it is now; the tables already carry `to.prefix`. */

@@ -13,7 +13,7 @@ import type { DbCredentials } from '../runtime/db-server';
 import { phpHelper, runPhp } from '../runtime/php';
 import type { AddonList, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields, RelocateInput } from './app-driver';
 import { checkInstallFields, checkPassword, fsError, helperResult, readText, writeConfigAtomic } from './php-support';
-import { findWpConfig, readWpConfigDb, renderWpConfig, rewriteWpConfig } from './wordpress-config';
+import { findWpConfig, readWpConfigDb, renderWpConfig, renewWpSalts, rewriteWpConfig } from './wordpress-config';
 import { writeLoginFile } from './wordpress-sso';
 
 const INSTALL_TIMEOUT_MS = 180_000;
@@ -158,6 +158,13 @@ export const wordpressDriver: AppDriver = {
     const text = file ? await readText(file) : null;
     if (!file || text === null) throw new EngineError('failed_filesystem_directory', { message: `No wp-config.php for ${i.dir}.` });
     await writeConfigAtomic(file, rewriteWpConfig(text, i.db));
+  },
+
+  async renewSecrets(i: { dir: string }): Promise<void> {
+    const file = await findWpConfig(i.dir);
+    const text = file ? await readText(file) : null;
+    if (!file || text === null) throw new EngineError('failed_filesystem_directory', { message: `No wp-config.php for ${i.dir}.` });
+    await writeConfigAtomic(file, renewWpSalts(text));
   },
 
   async createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string> {

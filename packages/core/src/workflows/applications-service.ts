@@ -1,4 +1,4 @@
-import type { Backup, Install } from '@installgate/contracts';
+import type { Backup, Install, Template } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import type { AppDeps, RunOptions } from './app-deps';
 import { installApplication, type OperationResult } from './install-application';
@@ -17,6 +17,7 @@ import { cloneInstall, type CloneRequest } from './clone-install';
 import { syncInstall } from './sync-install';
 import type { SyncRequest } from './sync-plan';
 import type { SyncPreview } from './sync-changes';
+import { captureTemplate, type TemplateRequest } from './capture-template';
 
 /** The operations that change real applications (files, databases, the app's own settings). */
 export interface ApplicationsService {
@@ -28,6 +29,8 @@ export interface ApplicationsService {
   backup(scope: Scope, id: string, req: BackupRequest, opts: RunOptions): Promise<OperationResult<Backup>>;
   /** In place (`restore`) or to a new URL (`restoreto`; also `restore` with a url, the old v1 form). */
   restore(scope: Scope, backupId: string, req: RestoreRequest, opts: RunOptions, mode: 'restore' | 'restoreto'): Promise<OperationResult<Install>>;
+  /** Makes a template from an install (spec §2.2 `POST /installs/{id}/template`). */
+  template(scope: Scope, id: string, req: TemplateRequest, opts: RunOptions): Promise<OperationResult<Template>>;
   deleteBackup(scope: Scope, backupId: string, opts: RunOptions & { force: boolean }): Promise<OperationResult<Backup>>;
   importBackups(scope: Scope, req: ImportBackupsRequest, opts: RunOptions): Promise<ImportBackupsResult>;
   /** Copies install `id` (as `sourceScope` sees it) to `req.url` for the account of `scope` (spec §2.2 clone). */
@@ -53,6 +56,7 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     loginUrl: (scope, id, opts) => adminLoginUrl(deps, scope, id, opts),
     backup: (scope, id, req, opts) => backupInstall(deps, scope, id, req, opts),
     restore: (scope, id, req, opts, mode) => restoreBackup(deps, scope, id, req, opts, mode),
+    template: (scope, id, req, opts) => captureTemplate(deps, scope, id, req, opts),
     deleteBackup: (scope, id, opts) => deleteBackup(deps, scope, id, opts),
     importBackups: (scope, req, opts) => importBackups(deps, scope, req, opts),
     clone: (scope, sourceScope, id, req, opts) => cloneInstall(deps, scope, sourceScope, id, req, opts),

@@ -44,7 +44,7 @@ async function freeKey(exists: (key: string) => Promise<boolean>, name: string):
 }
 
 /** Checks the install can be read: its folder exists and its database answers. */
-async function checkSource(deps: AppDeps, install: Install): Promise<void> {
+export async function checkSource(deps: AppDeps, install: Install): Promise<void> {
   if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
   const db = recordDb(install);
   if (db) await deps.runtime.database.checkCredentials(db);

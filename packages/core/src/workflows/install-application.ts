@@ -11,6 +11,7 @@ import { runWorkflow, type Step } from '../tasks/run-workflow';
 import { numericVersion, satisfiesRange } from './version-range';
 import { checkBackupPolicy } from './backup-policy';
 import { releaseSha256 } from './release-checksum';
+import { installFromTemplate } from './install-from-template';
 
 /** What an install call answers: the new record, or a task when backgrounded, or a passed dry run. */
 export interface OperationResult<T> {
@@ -20,7 +21,7 @@ export interface OperationResult<T> {
 }
 
 /** Everything decided before the task starts (the preflight's result). */
-interface Plan {
+export interface InstallPlan {
   req: InstallRequest;
   manifest: ManifestPort;
   version: string;
@@ -34,7 +35,7 @@ interface Plan {
 
 /** Mutable state of the running workflow. */
 interface Run {
-  plan: Plan;
+  plan: InstallPlan;
   db: DbCredentials | null;
   entries: string[];
   version: string;
@@ -44,7 +45,7 @@ interface Run {
 }
 
 /** Preflight, part 1 (dryrun=input stops here): input, application, version, URL, folder, fields. */
-async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest): Promise<Plan> {
+export async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest): Promise<InstallPlan> {
   const manifest = deps.catalog.manifest(req.application);
   const version = req.version ?? deps.catalog.newestInstallable(req.application);
   const release = deps.catalog.get(req.application, { version })[0];
@@ -57,22 +58,14 @@ async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest): Pro
     throw new EngineError('empty_argument_db_name', { errfield: 'db_name' });
   }
   const content = contentChoice(req.content);
-  if (content.kind === 'template') {
-    try {
-      await deps.templates.get(scope, content.id);
-    } catch (e) {
-      // The template was named by `content`, not by an `id` of this call.
-      if (e instanceof EngineError && e.errcode === 'template_not_found') throw new EngineError('template_not_found', { errfield: 'content', message: `No template ${content.id} for this user; content is yes, no or a template id.` });
-      throw e;
-    }
-    throw new EngineError('not_implemented', { errfield: 'content', message: 'Installing from a template is not available in this release yet; use content=yes or no.' });
-  }
+  // Template content is installed by install-from-template, which checks the input here with content=no.
+  if (content.kind === 'template') throw invalidArgument('content');
   await checkBackupPolicy(deps, scope, req);
   return { req, manifest, version, target, fields, prefix, givenDb, content: content.kind, id: newRecordId() };
 }
 
 /** Preflight, part 2 (dryrun=all and every real run): requirements, disk space, database connection. */
-async function checkEnvironment(deps: AppDeps, plan: Plan): Promise<void> {
+export async function checkEnvironment(deps: AppDeps, plan: InstallPlan): Promise<void> {
   const release = deps.catalog.get(plan.req.application, { version: plan.version })[0]!;
   const req = release.requirements;
   const php = numericVersion(await deps.runtime.phpVersion());
@@ -236,6 +229,8 @@ function steps(deps: AppDeps): Step<Run>[] {
  * answer the record; background calls answer the task after the preflight (`quick`: before the environment checks).
  */
 export async function installApplication(deps: AppDeps, scope: Scope, req: InstallRequest, opts: RunOptions): Promise<OperationResult<Install>> {
+  const content = contentChoice(req.content);
+  if (content.kind === 'template') return installFromTemplate(deps, scope, req, content.id, opts);
   const plan = await checkInput(deps, scope, req);
   if (opts.dryrun === 'input') return { data: null, dryrun: true };
   if (opts.dryrun === 'all' || opts.background !== 'quick') await checkEnvironment(deps, plan);

@@ -45,12 +45,14 @@ export interface DriverPort {
   readonly usesDatabase: boolean;
   install(i: { dir: string; url: string; db: DbCredentials | null; fields: InstallFields; content: 'yes' | 'no'; dbHostForInstall?: string }): Promise<{ version: string; tables: string[]; addons?: Addons }>;
   detect(dir: string): Promise<{ version: string; db: DbCredentials | null; fields: Partial<InstallFields> } | null>;
-  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields> }): Promise<void>;
+  /** `login`: the administrator to change (default: the application's first one). */
+  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string }): Promise<void>;
   setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
   addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<Addons>;
   version(dir: string): Promise<string>;
   relocate?(i: RelocateInput): Promise<void>;
+  renewSecrets?(i: { dir: string }): Promise<void>;
 }
 
 export interface RuntimePort {
