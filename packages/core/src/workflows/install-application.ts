@@ -4,6 +4,7 @@ import { EngineError, invalidArgument, type Install, type Task } from '@installg
 import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
+import { createFolderStep } from './create-folder-step';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
 import { checkEmpty, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
@@ -134,19 +135,7 @@ function steps(deps: AppDeps): Step<Run>[] {
         return async () => { await deps.installsRepo.remove(run.plan.id); await deps.resources.forget(run.plan.id); };
       },
     },
-    {
-      name: 'create-folder', message: '_tasks_shared_preparing', percent: [5, 10],
-      async run(run) {
-        const dir = run.plan.target.dir;
-        if (fs.existsSync(dir)) return;
-        // The topmost folder we create is the one to remove again (and on uninstall).
-        let top = dir;
-        while (!fs.existsSync(path.dirname(top))) top = path.dirname(top);
-        await fs.promises.mkdir(dir, { recursive: true });
-        await deps.resources.record(run.plan.id, { created_path: top });
-        return async () => { await fs.promises.rm(top, { recursive: true, force: true }); };
-      },
-    },
+    createFolderStep<Run>(deps),
     {
       name: 'create-database', message: '_tasks_shared_creatingdatabase', percent: [10, 20],
       async run(run) {

@@ -23,6 +23,7 @@ import type { DbCredentials } from './ports';
 import { planRestore, type RestorePlan, type RestoreRequest } from './restore-plan';
 import { renamePrefix, swapFiles, swapTables, type Swap } from './restore-swap';
 import { folderBusy, folderLockKey } from './resolve-target';
+import { makeFolder } from './create-folder-step';
 import { recordDb } from './uninstall-application';
 
 /** Mutable state of a running restore (install-from-template runs the same steps). */
@@ -72,10 +73,8 @@ export function restoreSteps(deps: AppDeps): Step<RestoreRun>[] {
         const { plan } = run;
         const undo: (() => Promise<void>)[] = [];
         try {
-          if (!fs.existsSync(plan.dir)) {
-            let top = plan.dir;
-            while (!fs.existsSync(path.dirname(top))) top = path.dirname(top);
-            await fs.promises.mkdir(plan.dir, { recursive: true });
+          const top = await makeFolder(plan.dir);
+          if (top) {
             run.createdDir = top;
             undo.push(() => fs.promises.rm(top, { recursive: true, force: true }));
           }
