@@ -3,6 +3,7 @@
  * SFTP, WebDAV, S3), the location-URI parser, a retry decorator and the shared conformance suite.
  */
 export type { BackendFeatures, BackendScheme, GetOptions, ObjectInfo, PutOptions, StorageBackend } from './storage-backend';
+export { downloadTree, type DownloadTreeOptions } from './download-tree';
 export {
   STORAGE_ERROR_CODES,
   RETRYABLE_BY_DEFAULT,
