@@ -4,6 +4,7 @@ import type { AppDeps, RunOptions } from './app-deps';
 import { installApplication, type OperationResult } from './install-application';
 import type { InstallRequest } from './install-request';
 import { importApplication, type ImportRequest } from './import-application';
+import { migrateInstall, type MigrateRequest } from './migrate-install';
 import { uninstallApplication } from './uninstall-application';
 import { adminLoginUrl, editApplication, type AppEdit } from './edit-application';
 import { backupInstall, type BackupRequest } from './backup-install';
@@ -23,6 +24,8 @@ import { captureTemplate, type TemplateRequest } from './capture-template';
 export interface ApplicationsService {
   install(scope: Scope, req: InstallRequest, opts: RunOptions): Promise<OperationResult<Install>>;
   import(scope: Scope, req: ImportRequest, opts: RunOptions): Promise<OperationResult<Install>>;
+  /** Copies a WordPress site from another server (files over FTP/SFTP, tables through a one-time helper) and manages it. */
+  migrate(scope: Scope, req: MigrateRequest, opts: RunOptions): Promise<OperationResult<Install>>;
   uninstall(scope: Scope, id: string, opts: RunOptions & { force: boolean }): Promise<OperationResult<Install>>;
   edit(scope: Scope, id: string, edit: AppEdit): Promise<Install>;
   loginUrl(scope: Scope, id: string, opts: { redirect?: string }): Promise<string>;
@@ -51,6 +54,7 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
   return {
     install: (scope, req, opts) => installApplication(deps, scope, req, opts),
     import: (scope, req, opts) => importApplication(deps, scope, req, opts),
+    migrate: (scope, req, opts) => migrateInstall(deps, scope, req, opts),
     uninstall: (scope, id, opts) => uninstallApplication(deps, scope, id, opts),
     edit: (scope, id, edit) => editApplication(deps, scope, id, edit),
     loginUrl: (scope, id, opts) => adminLoginUrl(deps, scope, id, opts),

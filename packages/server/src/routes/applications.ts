@@ -28,6 +28,10 @@ const zInstall = z.object({
 });
 
 const zImport = z.object({ url: str(2048), version: str(64).optional(), url_ip: str(64).optional(), ...zRunOptions });
+const zMigrate = z.object({
+  url: str(2048), source_url: str(2048), source_path: str(4096), source_ftu_key: str(4096).optional(), source_url_ip: str(64).optional(),
+  version: str(64).optional(), ...zRunOptions,
+});
 const zUninstall = z.object({ force: zBool.default(false), ...zRunOptions });
 const zLogin = z.object({ url: str(2048).optional() });
 
@@ -53,6 +57,13 @@ export const applicationRoutes: OpTable = {
     }
     const { background, dryrun, ...p } = parseParams(zImport, params);
     return answer(await engine.apps.import(scope, { ...p, application: path.id! }, { background, dryrun }), background);
+  },
+
+  'browser.migrate': async ({ engine, scope, path, params }) => {
+    // v1 commands arrive with v1 names (the adapter passes `source_ftu` through; spec §9 #29 accepts both).
+    const { source_ftu: ftu, ...rest } = params;
+    const { background, dryrun, ...p } = parseParams(zMigrate, { ...rest, source_path: rest.source_path ?? ftu });
+    return answer(await engine.apps.migrate(scope, { ...p, application: path.id! }, { background, dryrun }), background);
   },
 
   'installs.uninstall': async ({ engine, scope, path, params }) => {
