@@ -102,7 +102,11 @@ test('migrate (v1 cmd=import with source_url + source_ftu) over FTP, with source
   const hostUrl = remote.url; // http://localhost:PORT/oldblog, reached at 127.0.0.1 with its own Host header
   const r = await h.v1({ cmd: 'import', application: 'wordpress', user: 'mona', url, source_url: hostUrl, source_ftu: ftpUri(), source_url_ip: '127.0.0.1' });
   expect({ result: r.body.result, errcode: r.body.errcode, message: r.body.result ? '' : r.body.message }).toEqual({ result: true, errcode: null, message: '' });
-  await expectWorkingCopy({ ...r.body.data, path: path.join(h.docroot, 'viaftp'), db_prefix: r.body.data.db_prefix ?? remote.db_prefix }, url);
+  expect(r.body.data).toMatchObject({ url });
+  // The v1 record spells members the v1 way (spec §4.3); the checks read the v2 record of the same install.
+  const copy = (await h.v2('get', `/installs/${r.body.data.id}`)).body.data;
+  expect(copy).toMatchObject({ url, user: 'mona', path: path.join(h.docroot, 'viaftp'), incomplete: false });
+  await expectWorkingCopy(copy, url);
 });
 
 describe('failures leave nothing behind, in the account or in the remote folder', () => {
