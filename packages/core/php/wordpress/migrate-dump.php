@@ -68,13 +68,19 @@ foreach ($tables as $table) {
     if (!$res) { echo "-- failed: SELECT\n"; exit; }
     $fields = $res->fetch_fields();
     $hex = array();
-    foreach ($fields as $i => $f) $hex[$i] = $f->charsetnr == 63 && in_array($f->type, $byteTypes, true);
+    $bit = array();
+    foreach ($fields as $i => $f) {
+        $hex[$i] = $f->charsetnr == 63 && in_array($f->type, $byteTypes, true);
+        // mysqlnd (every PHP since 5.4 in practice) returns BIT values as decimal text, libmysqlclient as raw bytes.
+        $bit[$i] = $f->type === MYSQLI_TYPE_BIT && function_exists('mysqli_fetch_all');
+    }
     $head = 'INSERT INTO ' . $qi($table) . ' VALUES ';
     $batch = '';
     while ($row = $res->fetch_row()) {
         $vals = array();
         foreach ($row as $i => $v) {
             if ($v === null) $vals[] = 'NULL';
+            elseif ($bit[$i] && ctype_digit($v)) $vals[] = $v;
             elseif ($hex[$i]) $vals[] = $v === '' ? "''" : '0x' . bin2hex($v);
             else $vals[] = "'" . $db->real_escape_string($v) . "'";
         }

@@ -4,8 +4,9 @@
  * (the storage package's backends) into a private staging folder and move into place; the tables come from a
  * one-time helper placed in the source's folder and called over HTTP, load under a temporary prefix into a new
  * database and are renamed onto their final names; the copy's config gets its database and its stored URLs and
- * paths are rewritten serialization-safely (the driver's relocate). The helper is removed in every outcome; a failed
- * migration leaves no folder, database or record behind.
+ * paths are rewritten serialization-safely (the driver's relocate). The tables come before the files: the HTTP
+ * side fails most often (wrong source_url, a broken remote database) and takes seconds, the files take minutes.
+ * The helper is removed in every outcome; a failed migration leaves no folder, database or record behind.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -103,32 +104,7 @@ function steps(deps: AppDeps, backend: StorageBackend): Step<MigrateRun>[] {
       },
     },
     {
-      name: 'copy-files', message: '_tasks_shared_copyingfiles', percent: [15, 60],
-      async run(run) {
-        const dir = run.plan.target.dir;
-        // The folder was free (checked under the folder's lock): undo empties it, also after a half-done copy.
-        const clean = async () => {
-          for (const e of await fs.promises.readdir(dir).catch(() => [] as string[])) await fs.promises.rm(path.join(dir, e), { recursive: true, force: true });
-        };
-        try {
-          const staged = await fs.promises.mkdtemp(path.join(dir, '.ig-migrate-'));
-          // A helper left behind by an earlier failed migration is never copied along.
-          await downloadTree(backend, staged, { skip: (k) => /^installgate-migrate-[0-9a-f]+\.php$/.test(k) }).catch((e: unknown) => Promise.reject(sourceFailure(e, run.plan.source.label)));
-          const names = (await fs.promises.readdir(staged)).sort();
-          const swap = await swapFiles(dir, staged, names, []);
-          await swap.commit();
-          await fs.promises.rm(staged, { recursive: true, force: true });
-          run.files = names;
-        } catch (e) {
-          await clean();
-          throw e;
-        }
-        await save(run);
-        return clean;
-      },
-    },
-    {
-      name: 'copy-database', message: '_tasks_shared_copyingfiles', percent: [60, 85],
+      name: 'copy-database', message: '_tasks_shared_copyingfiles', percent: [15, 40],
       async run(run) {
         const db = run.db!;
         const prefix = run.sourceDb!.db_prefix;
@@ -150,6 +126,31 @@ function steps(deps: AppDeps, backend: StorageBackend): Step<MigrateRun>[] {
         await (await swapTables(db, pairs, [], new Set())).commit();
         run.tables = pairs.map((p) => p.to);
         await save(run);
+      },
+    },
+    {
+      name: 'copy-files', message: '_tasks_shared_copyingfiles', percent: [40, 85],
+      async run(run) {
+        const dir = run.plan.target.dir;
+        // The folder was free (checked under the folder's lock): undo empties it, also after a half-done copy.
+        const clean = async () => {
+          for (const e of await fs.promises.readdir(dir).catch(() => [] as string[])) await fs.promises.rm(path.join(dir, e), { recursive: true, force: true });
+        };
+        try {
+          const staged = await fs.promises.mkdtemp(path.join(dir, '.ig-migrate-'));
+          // A helper left behind by an earlier failed migration is never copied along.
+          await downloadTree(backend, staged, { skip: (k) => /^installgate-migrate-[0-9a-f]+\.php$/.test(k) }).catch((e: unknown) => Promise.reject(sourceFailure(e, run.plan.source.label)));
+          const names = (await fs.promises.readdir(staged)).sort();
+          const swap = await swapFiles(dir, staged, names, []);
+          await swap.commit();
+          await fs.promises.rm(staged, { recursive: true, force: true });
+          run.files = names;
+        } catch (e) {
+          await clean();
+          throw e;
+        }
+        await save(run);
+        return clean;
       },
     },
     {
