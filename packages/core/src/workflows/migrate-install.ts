@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { EngineError, type Install } from '@installgate/contracts';
+import { EngineError, invalidArgument, type Install } from '@installgate/contracts';
 import { downloadTree, type StorageBackend } from '@installgate/storage';
 import type { Scope } from '../access/actor';
 import { restoreDatabase } from '../dumps';
@@ -40,7 +40,7 @@ export interface MigrateRequest extends MigrateSource {
 async function checkInput(deps: AppDeps, scope: Scope, req: MigrateRequest): Promise<MigrateRun['plan']> {
   const manifest = deps.catalog.manifest(req.application);
   // The helper and the config reading speak WordPress; other applications have neither.
-  if (manifest.driver !== 'wordpress') throw new EngineError('not_implemented', { message: `Migrating ${manifest.name} from another server is not available; only WordPress can be migrated.` });
+  if (manifest.driver !== 'wordpress') throw invalidArgument('application', `${manifest.name} cannot be migrated from another server; only WordPress can.`);
   const url = required(req.url, 'url');
   const source = parseMigrateSource(req);
   const target = await resolveTarget(deps, scope, url, { mustBeEmpty: true });
