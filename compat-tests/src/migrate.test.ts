@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { freePort, startPhpServer, type PhpServer } from '@installgate/testkit';
 import { closedPort, startFtpServer, startSftpServer, type FtpTestServer, type SftpTestServer } from '@installgate/storage/dist/test-servers';
 import { startAppHarness, type AppHarness } from './app-harness';
-import { fetchPage, tablesOf } from './install-helpers';
+import { fetchPage, tablesOf, waitForTask } from './install-helpers';
 
 /**
  * Migrate (spec §2.1 `POST /browser/{id}/migrate`, v1 `import` with `source_url`) from a real "remote" WordPress:
@@ -133,6 +133,20 @@ describe('failures leave nothing behind, in the account or in the remote folder'
     } finally {
       fs.writeFileSync(cfg, original);
     }
+  });
+
+  test('in the background, a failure after every file was copied (version mismatch) undoes files, tables and record; the task shows no secret', async () => {
+    const before = await databases();
+    const url = `${h.site}/wrongversion`;
+    const r = await h.v2('post', '/browser/wordpress/migrate').send({ url, user: 'mona', source_url: remote.url, source_path: sftpUri(), version: '4.0', background: true });
+    expect(r.body).toMatchObject({ result: true, errcode: null });
+    const { task, seen } = await waitForTask(h, r.body.task.id, 240_000);
+    expect(task).toMatchObject({ status: 'failed', cmd: 'browser/migrate', errcode: 'invalid_argument_version' });
+    expect(JSON.stringify(seen)).not.toContain(sftp.password);
+    await undone(url, before);
+    const logs = (await h.v2('get', '/logs?user=mona&limit=100')).body.data.map((l: { message: string }) => l.message).join('\n');
+    expect(logs).toContain(`Migrating ${remote.url}`);
+    expect(logs).not.toContain(sftp.password);
   });
 
   test('source_url on a closed port (v1, FTP): the helper is removed, everything is undone', async () => {
