@@ -109,6 +109,21 @@ test('migrate (v1 cmd=import with source_url + source_ftu) over FTP, with source
   await expectWorkingCopy(copy, url);
 });
 
+test('migrate (v1) over SFTP with a key file (source_ftu_key, blank password); a key outside the account is refused', async () => {
+  const home = path.dirname(h.docroot);
+  fs.mkdirSync(path.join(home, '.ssh'), { recursive: true });
+  const key = path.join(home, '.ssh', 'remote_key');
+  fs.writeFileSync(key, sftp.clientPrivateKey, { mode: 0o600 });
+  const source_ftu = `sftp://${sftp.username}@${sftp.host}:${sftp.port}/public_html/oldblog`;
+  const outside = await h.v1({ cmd: 'import', application: 'wordpress', user: 'mona', url: `${h.site}/keyed`, source_url: remote.url, source_ftu, source_ftu_key: path.join(remoteHome, 'public_html', 'oldblog', 'wp-config.php') });
+  expect(outside.body).toMatchObject({ result: false, errcode: 'invalid_argument_source_ftu_key' });
+  const url = `${h.site}/keyed`;
+  const r = await h.v1({ cmd: 'import', application: 'wordpress', user: 'mona', url, source_url: remote.url, source_ftu, source_ftu_key: key });
+  expect({ result: r.body.result, errcode: r.body.errcode, message: r.body.result ? '' : r.body.message }).toEqual({ result: true, errcode: null, message: '' });
+  const copy = (await h.v2('get', `/installs/${r.body.data.id}`)).body.data;
+  await expectWorkingCopy(copy, url);
+});
+
 describe('failures leave nothing behind, in the account or in the remote folder', () => {
   const undone = async (url: string, before: string[]) => {
     expect(fs.existsSync(path.join(h.docroot, path.basename(url)))).toBe(false);

@@ -27,13 +27,26 @@ import { renderDumpHelper, requestRemoteDump } from './migrate-remote-dump';
 import { openSource, parseMigrateSource, readSourceConfig, sourceFailure, type MigrateSource } from './migrate-source';
 import type { DbCredentials } from './ports';
 import { renamePrefix, swapFiles, swapTables } from './restore-swap';
-import { checkEmpty, folderBusy, folderLockKey, freeBytes, resolveTarget } from './resolve-target';
+import { checkEmpty, folderBusy, folderLockKey, freeBytes, resolveTarget, type InstallTarget } from './resolve-target';
 
 /** `POST /browser/{id}/migrate` parameters (v2 names; v1 `source_ftu` arrives as `source_path`). */
 export interface MigrateRequest extends MigrateSource {
   application: string;
   url?: string;
   version?: string;
+}
+
+/**
+ * `source_ftu_key` names a file on this server: an account may only use one inside its own websites' folders, or
+ * any caller could make the server read (and probe for) files that are not theirs; so ownership is checked before
+ * existence. The server's admin may name any file.
+ */
+function checkKeyFile(key: string, target: InstallTarget, admin: boolean): void {
+  const real = (p: string) => (fs.existsSync(p) ? fs.realpathSync(p) : path.resolve(p));
+  if (!admin && !target.owner.websites.some((w) => real(key).startsWith(`${real(w.path)}${path.sep}`))) {
+    throw invalidArgument('source_ftu_key', 'The SSH key file must be inside one of the account\'s website folders.');
+  }
+  if (!fs.existsSync(key) || !fs.statSync(key).isFile()) throw invalidArgument('source_ftu_key', 'The SSH key file does not exist on this server.');
 }
 
 /** Preflight, part 1 (dryrun=input): the application, the destination, the source parameters. Nothing is contacted. */
@@ -44,6 +57,7 @@ async function checkInput(deps: AppDeps, scope: Scope, req: MigrateRequest): Pro
   const url = required(req.url, 'url');
   const source = parseMigrateSource(req);
   const target = await resolveTarget(deps, scope, url, { mustBeEmpty: true });
+  if (source.location.scheme === 'sftp' && source.location.privateKeyPath) checkKeyFile(source.location.privateKeyPath, target, scope.actor.kind === 'admin');
   if (!deps.dbServer) throw new EngineError('empty_argument_db_name', { errfield: 'db_name', message: 'No database server is configured to create the migrated site\'s database.' });
   return { id: newRecordId(), application: req.application, url: url.replace(/\/+$/, ''), target, source, version: req.version };
 }

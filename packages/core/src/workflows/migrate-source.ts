@@ -4,7 +4,6 @@
  * how a failure to reach them is told: the storage package's errors become the `failed_filesystem_*` codes with
  * errfield `source_path`, and never carry a credential (the storage package masks them in its messages).
  */
-import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import { EngineError, invalidArgument } from '@installgate/contracts';
 import { isStorageError, LocationUriError, openBackend, parseLocationUri, redactUri, type FtpLocation, type SftpLocation, type StorageBackend, type StorageErrorCode } from '@installgate/storage';
@@ -76,7 +75,8 @@ export function parseMigrateSource(req: MigrateSource): ParsedSource {
   if (key) {
     if (location.scheme !== 'sftp') throw invalidArgument('source_ftu_key', 'A key file is only used with sftp:// or ssh://.');
     if (location.password) throw invalidArgument('source_ftu_key', 'Give either a password in source_path or a key file, not both.');
-    if (!key.startsWith('/') || !fs.existsSync(key)) throw invalidArgument('source_ftu_key', 'The SSH key file does not exist on this server.');
+    // Absolute only; ownership and existence are checked once the owner is known (migrate-install checkKeyFile).
+    if (!key.startsWith('/')) throw invalidArgument('source_ftu_key', 'source_ftu_key must be the absolute path of a key file on this server.');
     location = { ...location, password: null, keyAuth: true, privateKeyPath: key };
   }
   const ip = req.source_url_ip?.trim() || undefined;
