@@ -217,7 +217,7 @@ export async function migrateInstall(deps: AppDeps, scope: Scope, req: MigrateRe
   const entry = { user: owner, cmd: 'browser/migrate', install: plan.id, url: plan.url, title };
   const { task } = await deps.runner.run({
     cmd: 'browser/migrate', user: owner, installId: plan.id, url: plan.url, title,
-    wsLabel: plan.target.resolved.website.label, label: '_tasks_importing',
+    wsLabel: plan.target.resolved.website.label, label: '_tasks_migrating',
     payload: { application: plan.application, url: plan.url, source_url: plan.source.url, source_path: plan.source.label },
     lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets: run.secrets,
   }, async (t) => {

@@ -103,3 +103,12 @@ test('a database it cannot open: an invalid_argument_source_url error naming the
   expect((err as Error).message).not.toContain('Wr0ng-Secret-Pass');
   expect((err as Error).message).not.toContain(helper.secret);
 });
+
+test('a dump cut short (no completion marker) is recognised as incomplete', async () => {
+  const helper = renderDumpHelper(src);
+  // What a helper stopped by the source's time limit sends: a 200 and the first statements, never the marker.
+  writeFileSync(join(docroot(), helper.name), `<?php header('X-Installgate-Path: /x'); echo "CREATE TABLE \`wp_cut\` (id INT);\\nINSERT INTO \`wp_cut\` VALUES (1);\\n";`);
+  const dump = await requestRemoteDump(php.url, undefined, helper, []);
+  await restoreDatabase(dst, dump.body, { tablePrefixRewrite: { from: 'wp_', to: 'cut_' } });
+  expect(dump.complete()).toBe(false);
+});

@@ -57,6 +57,9 @@ export interface RemoteDump {
   complete(): boolean;
 }
 
+/** A helper silent this long (no byte of answer) is given up: a hung source must not hold the task forever. */
+const IDLE_TIMEOUT_MS = 300_000;
+
 const failure = (message: string) => new EngineError('invalid_argument_source_url', { errfield: 'source_url', message });
 
 /**
@@ -86,9 +89,11 @@ export function requestRemoteDump(sourceUrl: string, ip: string | undefined, hel
       const sourcePath = typeof raw === 'string' ? decodeURIComponent(raw) : '';
       const watch = new TailWatch();
       res.on('error', (e) => watch.destroy(e));
+      res.on('aborted', () => watch.destroy(failure('The connection to the migration helper broke off during the dump.')));
       res.pipe(watch);
       resolve({ body: watch, sourcePath, complete: () => watch.complete });
     });
+    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
     req.on('error', (e: NodeJS.ErrnoException) => reject(failure(mask(`source_url ${url.origin} could not be reached${ip ? ` at ${ip}` : ''}: ${e.code ?? e.message}.`))));
     req.end();
   });
