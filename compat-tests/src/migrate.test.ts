@@ -48,6 +48,10 @@ beforeAll(async () => {
   expect(r.body.result).toBe(true);
   remote = r.body.data;
   wp(remote.path, `update_option('ig_ser', ['link' => home_url('/page/'), 'inner' => serialize(['u' => home_url()])]); wp_insert_post(['post_title' => 'Remote Post Title', 'post_content' => 'See <a href="' . home_url('/about/') . '">about</a>', 'post_status' => 'publish']); echo 1;`);
+  // Hosts often pin the site's URL in wp-config.php; a migrated copy must not keep sending visitors back.
+  const cfg = path.join(remote.path, 'wp-config.php');
+  fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8').replace("require_once ABSPATH", `define( 'WP_HOME', '${remote.url}' );\ndefine( 'WP_SITEURL', '${remote.url}' );\nrequire_once ABSPATH`));
+  expect((await fetchPage(`${remote.url}/`)).body).toContain('Remote Post Title');
   [sftp, ftp] = await Promise.all([startSftpServer({ root: remoteHome }), startFtpServer({ root: remoteHome })]);
 }, 300_000);
 afterAll(async () => {
@@ -71,6 +75,7 @@ async function expectWorkingCopy(copy: { path: string; url: string; db_name: str
   expect(page.body).toContain('Remote Post Title');
   expect(page.body).not.toContain(remote.url);
   expect(wp(copy.path, "echo get_option('home');")).toBe(url);
+  expect(wp(copy.path, 'echo WP_HOME . " " . home_url() . " " . site_url();')).toBe(`${url} ${url} ${url}`);
   const bad = JSON.parse(wp(copy.path, `global $wpdb; $bad = []; $n = 0; foreach ($wpdb->get_results("SELECT option_name, option_value FROM {$wpdb->options}") as $o) { if (!is_serialized($o->option_value)) continue; $n++; if ($o->option_value !== 'b:0;' && @unserialize($o->option_value) === false) $bad[] = $o->option_name; } echo json_encode(['n' => $n, 'bad' => $bad]);`));
   expect(bad).toEqual({ n: expect.any(Number), bad: [] });
   expect(bad.n).toBeGreaterThan(5);

@@ -21,7 +21,7 @@ export type {
 export { wordpressDriver } from './wordpress';
 export { phpInstallerDriver } from './php-installer';
 export { staticInstallerDriver } from './static-installer';
-export { parseWpConfig, renderWpConfig, rewriteWpConfig, findWpConfig } from './wordpress-config';
+export { parseWpConfig, renderWpConfig, rewriteWpConfig, rewriteWpUrlDefines, findWpConfig } from './wordpress-config';
 export {
   LOGIN_FILE_GLOB,
   LOGIN_FILE_RE,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requirePhpBinary } from '@installgate/testkit';
 import type { DbCredentials } from '../runtime/db-server';
-import { parseWpConfig, renderWpConfig, renewWpSalts, rewriteWpConfig } from './wordpress-config';
+import { parseWpConfig, renderWpConfig, renewWpSalts, rewriteWpConfig, rewriteWpUrlDefines } from './wordpress-config';
 
 const nasty: DbCredentials = { db_host: '127.0.0.1:3307', db_name: 'wp_db', db_user: 'wp_user', db_pass: `a'b\\c"$d$1 {$x} \\'`, db_prefix: 'wp_' };
 
@@ -65,4 +65,21 @@ describe('wp-config.php', () => {
     expect(salts(after)).toEqual(salts(before));
     expect(() => rewriteWpConfig('<?php // nothing', nasty)).toThrow(expect.objectContaining({ errcode: 'internal_error' }));
   });
+});
+
+test('rewriteWpUrlDefines points literal WP_HOME/WP_SITEURL at the new URL, and only those naming the old one', () => {
+  const text = [
+    "<?php",
+    "define( 'WP_HOME', 'http://old.test/blog/' );",
+    'define("WP_SITEURL", "http://old.test/blog/wp");',
+    "define( 'WP_CONTENT_URL', 'http://old.test/blog/wp-content' );",
+    "define( 'NOT_WP_HOME', 'http://old.test/blog' );",
+  ].join('\n');
+  const out = rewriteWpUrlDefines(text, 'http://old.test/blog', 'https://new.test/x');
+  expect(out).toContain("define( 'WP_HOME', 'https://new.test/x' )");
+  expect(out).toContain("define( 'WP_SITEURL', 'https://new.test/x/wp' )");
+  expect(out).toContain("define( 'WP_CONTENT_URL', 'http://old.test/blog/wp-content' )");
+  expect(out).toContain("define( 'NOT_WP_HOME', 'http://old.test/blog' )");
+  const other = "<?php define('WP_HOME', 'http://elsewhere.test'); define('WP_SITEURL', 'http://old.test/blogger');";
+  expect(rewriteWpUrlDefines(other, 'http://old.test/blog', 'https://new.test')).toBe(other);
 });

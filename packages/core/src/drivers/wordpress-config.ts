@@ -84,6 +84,24 @@ export function rewriteWpConfig(text: string, db: DbCredentials): string {
 }
 
 /**
+ * `text` with literal WP_HOME / WP_SITEURL defines that name `from` (with or without a trailing '/', or a path
+ * below it) pointing at `to` instead. A site copied from another host may pin its URL there; left as it was, the
+ * copy would send every visitor back to the old host. Other values are left alone.
+ */
+export function rewriteWpUrlDefines(text: string, from: string, to: string): string {
+  const base = from.replace(/\/+$/, '');
+  let out = text;
+  for (const name of ['WP_HOME', 'WP_SITEURL']) {
+    out = out.replace(new RegExp(defineRe(name).source, 'g'), (whole: string, _q: string, lit: string) => {
+      const v = unphpString(lit);
+      if (v === null || (v.replace(/\/+$/, '') !== base && !v.startsWith(`${base}/`))) return whole;
+      return `define( '${name}', ${phpString(`${to.replace(/\/+$/, '')}${v.slice(base.length)}`.replace(/\/+$/, ''))} )`;
+    });
+  }
+  return out;
+}
+
+/**
  * `text` with every literal authentication key and salt replaced by a fresh random one (those it does not define
  * as literals are left alone). A site made from a copy (a template) must not share its cookie secrets with others.
  */

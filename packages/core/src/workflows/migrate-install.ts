@@ -16,6 +16,8 @@ import { EngineError, invalidArgument, type Install } from '@installgate/contrac
 import { downloadTree, type StorageBackend } from '@installgate/storage';
 import type { Scope } from '../access/actor';
 import { restoreDatabase } from '../dumps';
+import { writeConfigAtomic } from '../drivers/php-support';
+import { rewriteWpUrlDefines } from '../drivers/wordpress-config';
 import { newRecordId } from '../store/new-record-id';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import type { AppDeps, RunOptions } from './app-deps';
@@ -173,6 +175,11 @@ function steps(deps: AppDeps, backend: StorageBackend): Step<MigrateRun>[] {
         const { target, source, url } = run.plan;
         const driver = deps.runtime.driverFor(deps.catalog.manifest(run.plan.application).driver);
         await driver.setDatabase({ dir: target.dir, db: run.db! });
+        // A URL pinned in wp-config.php (WP_HOME/WP_SITEURL) would send visitors back to the old host.
+        const config = path.join(target.dir, 'wp-config.php');
+        const text = await fs.promises.readFile(config, 'utf8');
+        const pinned = rewriteWpUrlDefines(text, source.url, url);
+        if (pinned !== text) await writeConfigAtomic(config, pinned);
         await driver.relocate?.({
           dir: target.dir,
           from: { url: source.url, path: run.sourcePath || target.dir, prefix: run.db!.db_prefix },
