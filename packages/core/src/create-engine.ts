@@ -9,6 +9,7 @@ import { createUsersService, type UsersService } from './users/users-service';
 import { createInstallsService, type InstallsService } from './installs/installs-service';
 import { createBackupsService, type BackupsService } from './backups/backups-service';
 import { createBackupRepository } from './backups/backup-repository';
+import { createAutoBackupKinds } from './backups/auto-backup-kinds';
 import { createBackupObjects } from './backups/backup-objects';
 import { createTemplatesService, type TemplatesService } from './templates/templates-service';
 import { createTasksService, type TasksService } from './tasks/tasks-service';
@@ -106,6 +107,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     dbServer: settings.dbUrl ? runtime.database.parseDbUrl(settings.dbUrl) : null,
     users, installs, installsRepo: createInstallRepository(ctx.db), resources: createInstallResources(ctx.db),
     backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
+    autoBackups: createAutoBackupKinds(ctx.db), nodeId,
     locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId }), agent: AGENT_VERSION,
   });
   return {

@@ -12,6 +12,7 @@ import { restoreBackup } from './restore-backup';
 import type { RestoreRequest } from './restore-plan';
 import { cleanOrphanArchives } from './clean-orphan-archives';
 import { pruneExpiredBackups } from './prune-expired-backups';
+import { runScheduledJobs, type JobReport, type PassOptions } from '../scheduler/run-scheduled-jobs';
 import { importBackups, type ImportBackupsRequest, type ImportBackupsResult } from './import-backups';
 import { cloneInstall, type CloneRequest } from './clone-install';
 import { syncInstall } from './sync-install';
@@ -38,6 +39,8 @@ export interface ApplicationsService {
   cleanOrphanArchives(): Promise<number>;
   /** Deletes backups whose expiry has passed (the scheduler runs it); returns their ids. */
   pruneExpiredBackups(): Promise<string[]>;
+  /** Runs the scheduled jobs (automatic backups) this process can claim; returns what it ran. */
+  runScheduledJobs(opts: PassOptions): Promise<JobReport[]>;
   /** Whether application databases can be created (a database server is configured). */
   readonly canCreateDatabases: boolean;
   /** Waits for running operations (graceful stop). */
@@ -59,6 +62,7 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     sync: (scope, id, req, opts) => syncInstall(deps, scope, id, req, opts),
     cleanOrphanArchives: () => cleanOrphanArchives(deps),
     pruneExpiredBackups: () => pruneExpiredBackups(deps),
+    runScheduledJobs: (opts) => runScheduledJobs(deps, opts),
     canCreateDatabases: deps.dbServer !== null,
     drain: () => deps.runner.drain(),
   };
