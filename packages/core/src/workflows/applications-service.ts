@@ -13,6 +13,7 @@ import type { RestoreRequest } from './restore-plan';
 import { cleanOrphanArchives } from './clean-orphan-archives';
 import { pruneExpiredBackups } from './prune-expired-backups';
 import { importBackups, type ImportBackupsRequest, type ImportBackupsResult } from './import-backups';
+import { updateApplication, type UpdateRequest } from './update-application';
 
 /** The operations that change real applications (files, databases, the app's own settings). */
 export interface ApplicationsService {
@@ -22,6 +23,8 @@ export interface ApplicationsService {
   edit(scope: Scope, id: string, edit: AppEdit): Promise<Install>;
   loginUrl(scope: Scope, id: string, opts: { redirect?: string }): Promise<string>;
   backup(scope: Scope, id: string, req: BackupRequest, opts: RunOptions): Promise<OperationResult<Backup>>;
+  /** Core and/or bundled plugins/themes to a newer release; a failure puts the site back as it was. */
+  update(scope: Scope, id: string, req: UpdateRequest, opts: RunOptions): Promise<OperationResult<Install>>;
   /** In place (`restore`) or to a new URL (`restoreto`; also `restore` with a url, the old v1 form). */
   restore(scope: Scope, backupId: string, req: RestoreRequest, opts: RunOptions, mode: 'restore' | 'restoreto'): Promise<OperationResult<Install>>;
   deleteBackup(scope: Scope, backupId: string, opts: RunOptions & { force: boolean }): Promise<OperationResult<Backup>>;
@@ -44,6 +47,7 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     edit: (scope, id, edit) => editApplication(deps, scope, id, edit),
     loginUrl: (scope, id, opts) => adminLoginUrl(deps, scope, id, opts),
     backup: (scope, id, req, opts) => backupInstall(deps, scope, id, req, opts),
+    update: (scope, id, req, opts) => updateApplication(deps, scope, id, req, opts),
     restore: (scope, id, req, opts, mode) => restoreBackup(deps, scope, id, req, opts, mode),
     deleteBackup: (scope, id, opts) => deleteBackup(deps, scope, id, opts),
     importBackups: (scope, req, opts) => importBackups(deps, scope, req, opts),

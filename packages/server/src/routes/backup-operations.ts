@@ -20,7 +20,7 @@ const zImport = z.object({ bkloc: str(2048).optional(), path: str(4096).optional
 /** Said instead of "The task is complete." when the task goes on in the background (spec §1.8). */
 const TASK_STARTED_MESSAGE = 'The task was started in the background; follow it in GET /tasks (v1: cmd=tasks).\n';
 
-function answer(r: { data: unknown; task?: unknown; dryrun?: true; message?: string }, background: boolean | 'quick'): OpResult {
+export function answer(r: { data: unknown; task?: unknown; dryrun?: true; message?: string }, background: boolean | 'quick'): OpResult {
   const started = background !== false && !r.dryrun;
   const message = started ? TASK_STARTED_MESSAGE : r.message;
   return { data: r.data, task: r.task, dryrun: r.dryrun, ...(message ? { message } : {}) };
