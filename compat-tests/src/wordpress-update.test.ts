@@ -55,6 +55,22 @@ async function tableState(h: AppHarness, db: string): Promise<string[]> {
 
 interface Site { id: string; path: string; url: string; db_name: string; db_prefix: string }
 
+/**
+ * A refused update through v2, or through v1 (plain v1 answers HTTP 200 with result false and the errcode; with
+ * api_version=2.0 the same call carries the v2 status and errfield): the answer's status, errcode and errfield.
+ */
+async function refusal(h: AppHarness, protocol: 'v1' | 'v2', id: string, params: Record<string, unknown>, cmd = 'update'): Promise<{ status: number; result: unknown; errcode: unknown; errfield: unknown }> {
+  if (protocol === 'v2') {
+    const r = await h.v2('post', `/installs/${id}/update`).send(params);
+    return { status: r.status, result: r.body.result, errcode: r.body.errcode, errfield: r.body.errfield };
+  }
+  const v1 = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+  const plain = await h.v1({ cmd, id, ...v1 });
+  const r = await h.v1({ cmd, id, api_version: '2.0', ...v1 });
+  expect({ http: plain.status, result: plain.body.result, errcode: plain.body.errcode }).toEqual({ http: 200, result: false, errcode: r.body.errcode });
+  return { status: r.status, result: r.body.result, errcode: r.body.errcode, errfield: r.body.errfield };
+}
+
 async function install(h: AppHarness, slug: string, title: string, version = '6.1.9'): Promise<Site> {
   const r = await h.v2('post', '/browser/wordpress/install').send({ url: `${h.site}/${slug}`, user: h.owner, version, sitetitle: title, login: 'upd_admin', passwd: PASS });
   expect({ result: r.body.result, message: r.body.message }).toMatchObject({ result: true });
@@ -111,7 +127,7 @@ describe('updates along the real release path', () => {
       expect(r.body.data).toMatchObject({ version: v });
       await expectWorkingSite(h, site, 'Path Through V2', v, mirror);
     }
-    const backups = (await h.v2('get', `/backups?q=${site.id}`).expect(200)).body.data.filter((b: { backup_install: string }) => b.backup_install === site.id);
+    const backups = (await h.v2('get', '/backups?limit=1000').expect(200)).body.data.filter((b: { backup_install: string }) => b.backup_install === site.id);
     expect(backups).toHaveLength(1);
     expect(backups[0]).toMatchObject({ version: '6.2.6' });
     const none = await h.v2('post', `/installs/${site.id}/update`).send({});
@@ -156,18 +172,18 @@ describe('updates along the real release path', () => {
       ['v2', { version: 'current', plugins: ['no-such-plugin'] }, 'plugin_not_found', 404],
       ['v1', { version: 'current', theme: 'no-such-theme' }, 'theme_not_found', 404],
     ] as const) {
-      const res = protocol === 'v2' ? await h.v2('post', `/installs/${old.id}/update`).send(params) : await h.v1({ cmd: 'update', id: old.id, ...params });
-      expect({ status: res.status, errcode: res.body.errcode, errfield: res.body.errfield }).toEqual({ status, errcode, errfield: 'plugin' in params || 'plugins' in params ? 'plugins' : 'themes' });
+      const errfield = 'plugin' in params || 'plugins' in params ? 'plugins' : 'themes';
+      expect(await refusal(h, protocol, old.id, params)).toEqual({ status, result: false, errcode, errfield });
     }
   });
 });
 
-/** A copy of the mirror whose 6.2.6 breaks in wp_upgrade() after changing the database (an uncaught PHP Error). */
+/** A copy of the mirror whose 6.3.5 breaks in wp_upgrade() after changing the database (an uncaught PHP Error). */
 function brokenMirror(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-broken-mirror-'));
   execFileSync('cp', ['-a', defaultMirrorDir() + '/.', dir]);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-broken-release-'));
-  const archive = path.join(dir, 'wordpress', 'wordpress-6.2.6.tar.gz');
+  const archive = path.join(dir, 'wordpress', 'wordpress-6.3.5.tar.gz');
   execFileSync('tar', ['-xzf', archive, '-C', work]);
   const file = path.join(work, 'wordpress', 'wp-admin', 'includes', 'upgrade.php');
   const text = fs.readFileSync(file, 'utf8');
@@ -180,7 +196,7 @@ function brokenMirror(): string {
   const bytes = fs.readFileSync(archive);
   const releasesFile = path.join(dir, 'wordpress', 'releases.json');
   const releases = JSON.parse(fs.readFileSync(releasesFile, 'utf8'));
-  const entry = releases.releases.find((r: { version: string }) => r.version === '6.2.6');
+  const entry = releases.releases.find((r: { version: string }) => r.version === '6.3.5');
   Object.assign(entry, { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
   fs.writeFileSync(releasesFile, JSON.stringify(releases, null, 2));
   return dir;
@@ -196,7 +212,9 @@ describe('failures and refusals', () => {
     mirror = brokenMirror();
     apps = tempAppsDir({
       wordpress: (m) => {
-        (versionOf(m, '6.3.5') as { update?: string }).update = 'manual';
+        // 6.3.5 stays an automatic update (its copy in this mirror is the broken one; 6.1.9 → 6.2.6 would not
+        // run wp_upgrade at all: both have db_version 53496).
+        (versionOf(m, '6.2.6') as { update?: string }).update = 'manual';
         (versionOf(m, '6.4.5') as { update?: string }).update = 'none';
         versionOf(m, '6.5.5').requirements.php = '99.0-';
       },
@@ -221,10 +239,11 @@ describe('failures and refusals', () => {
 
     for (const protocol of ['v2', 'v1'] as const) {
       const r = protocol === 'v2'
-        ? await h.v2('post', `/installs/${site.id}/update`).send({ version: '6.2.6', revert: true })
-        : await h.v1({ cmd: 'upgrade', id: site.id, version: '6.2.6', revert: 'yes' });
+        ? await h.v2('post', `/installs/${site.id}/update`).send({ version: '6.3.5', revert: true })
+        : await h.v1({ cmd: 'upgrade', id: site.id, version: '6.3.5', revert: 'yes', api_version: '2.0' });
       expect({ status: r.status, result: r.body.result, errcode: r.body.errcode }).toEqual({ status: 500, result: false, errcode: 'internal_error' });
-      expect(r.body.message).toContain('failed at step upgrade-database');
+      expect(r.body.message).toContain('failed at step upgrade-database; the site was put back as it was');
+      expect(r.body.message).toContain('this copy of the release is broken');
       expect(fingerprint(site.path)).toEqual(files);
       expect(await tableState(h, site.db_name)).toEqual(tables);
       const now = (await h.v2('get', `/installs/${site.id}`).expect(200)).body.data;
@@ -235,9 +254,10 @@ describe('failures and refusals', () => {
     for (const t of tasks) {
       expect((await taskById(h, t.id))).toMatchObject({ status: 'failed', errcode: 'internal_error' });
       expect(t.message).toContain('failed at step upgrade-database');
+      expect(t.message).toContain('this copy of the release is broken');
     }
     // revert took a backup first each time (kept: the owner's copy of the site before the update).
-    const backups = (await h.v2('get', '/backups').expect(200)).body.data.filter((b: { backup_install: string }) => b.backup_install === site.id);
+    const backups = (await h.v2('get', '/backups?limit=1000').expect(200)).body.data.filter((b: { backup_install: string }) => b.backup_install === site.id);
     expect(backups).toHaveLength(2);
     // The site still works as 6.1.9.
     const page = await fetchPage(`${site.url}/`);
@@ -249,33 +269,29 @@ describe('failures and refusals', () => {
     ['v2', 'not a version', { version: 'latest-please' }, 'invalid_argument_version', 400],
     ['v1', 'not in the catalog', { version: '9.9.9' }, 'invalid_argument_version', 400],
     ['v2', 'the version it runs', { version: '6.1.9' }, 'invalid_argument_version', 400],
-    ['v1', 'update: manual', { version: '6.3.5' }, 'invalid_argument_version_manualupdate', 400],
+    ['v1', 'update: manual', { version: '6.2.6' }, 'invalid_argument_version_manualupdate', 400],
     ['v2', 'update: none', { version: '6.4.5' }, 'invalid_argument_version_noupdate', 400],
     ['v1', 'PHP requirement not met', { version: '6.5.5' }, 'invalid_argument_version_unmetrequirements', 400],
     ['v2', 'default target with unmet requirements', {}, 'invalid_argument_version_unmetrequirements', 400],
   ] as const)('%s: %s → %s', async (protocol, _case, params, errcode, status) => {
     const files = fingerprint(site.path);
-    const r = protocol === 'v2' ? await h.v2('post', `/installs/${site.id}/update`).send(params) : await h.v1({ cmd: 'update', id: site.id, ...params });
-    expect({ status: r.status, result: r.body.result, errcode: r.body.errcode, errfield: r.body.errfield }).toEqual({ status, result: false, errcode, errfield: 'version' });
+    expect(await refusal(h, protocol, site.id, params)).toEqual({ status, result: false, errcode, errfield: 'version' });
     expect(fingerprint(site.path)).toEqual(files);
   });
 
   test('a downgrade, a missing folder, an unknown install: v2 and v1', async () => {
-    const newer = await install(h, 'newer', 'Newer Site', '6.2.6');
+    const newer = await install(h, 'newer', 'Newer Site', '6.4.5');
     for (const protocol of ['v2', 'v1'] as const) {
-      const call = (id: string, params: Record<string, string>) => protocol === 'v2' ? h.v2('post', `/installs/${id}/update`).send(params) : h.v1({ cmd: 'upgrade', id, ...params });
-      const down = await call(newer.id, { version: '6.1.9' });
-      expect({ status: down.status, errcode: down.body.errcode, errfield: down.body.errfield }).toEqual({ status: 400, errcode: 'invalid_argument_version_noupdate', errfield: 'version' });
+      const call = (id: string, params: Record<string, unknown>) => refusal(h, protocol, id, params, 'upgrade');
+      expect(await call(newer.id, { version: '6.1.9' })).toEqual({ status: 400, result: false, errcode: 'invalid_argument_version_noupdate', errfield: 'version' });
       const gone = `${newer.path}-moved`;
       fs.renameSync(newer.path, gone);
       try {
-        const missing = await call(newer.id, { version: 'current', themes: '' });
-        expect({ status: missing.status, errcode: missing.body.errcode }).toEqual({ status: 500, errcode: 'failed_filesystem_directory' });
+        expect(await call(newer.id, { version: 'current', themes: [] })).toMatchObject({ status: 500, result: false, errcode: 'failed_filesystem_directory' });
       } finally {
         fs.renameSync(gone, newer.path);
       }
-      const unknown = await call('noSuchInstall0123456789', {});
-      expect({ status: unknown.status, errcode: unknown.body.errcode }).toEqual({ status: 404, errcode: 'install_not_found' });
+      expect(await call('noSuchInstall0123456789', {})).toMatchObject({ status: 404, result: false, errcode: 'install_not_found' });
     }
   });
 });

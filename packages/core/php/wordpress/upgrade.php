@@ -9,6 +9,8 @@ require __DIR__ . '/bootstrap.php';
 ig_fake_request((string) ($IG['url'] ?? ''), '/wp-admin/upgrade.php');
 // As wp-admin/upgrade.php: WordPress must not redirect to the upgrade screen or run cron while its schema moves.
 define('WP_INSTALLING', true);
+// A fatal error must reach the caller as PHP's own message, not as WordPress's "critical error" page.
+define('WP_DISABLE_FATAL_ERROR_HANDLER', true);
 
 require $IG['dir'] . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
@@ -18,7 +20,11 @@ if (!is_blog_installed()) {
     ig_fail('', 'WordPress is not installed in this database with this table prefix.');
 }
 $from = (int) __get_option('db_version');
-wp_upgrade();
+try {
+    wp_upgrade();
+} catch (Throwable $e) {
+    ig_fail('', 'wp_upgrade() failed: ' . get_class($e) . ': ' . $e->getMessage());
+}
 // Read back from the table, past every cache: this is what the next page load will see.
 $now = (int) $wpdb->get_var($wpdb->prepare("SELECT option_value FROM {$wpdb->options} WHERE option_name = %s", 'db_version'));
 if ($now !== (int) $wp_db_version) {

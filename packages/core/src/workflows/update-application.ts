@@ -218,10 +218,15 @@ export async function updateApplication(deps: AppDeps, scope: Scope, id: string,
       await runWorkflow(steps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: id, detail: String(e) }));
     } catch (e) {
       const err = e instanceof EngineError ? e : new EngineError('internal_error', { cause: e });
-      const step = typeof err.details?.step === 'string' ? ` at step ${err.details.step}` : '';
+      const { step, undoFailures, ...details } = err.details ?? {};
+      const undone = Array.isArray(undoFailures) && undoFailures.length > 0
+        ? `putting the site back failed at ${undoFailures.join(', ')} (see the server log)`
+        : 'the site was put back as it was';
       const kept = run.backup ? ` The backup ${run.backup.id} (${run.backup.backup_filename}) taken before the update is kept.` : '';
-      await deps.logs.write({ ...entry, severity: 'error', message: `Updating ${install.title} failed${step}; the site was put back as it was: ${err.message}${kept}` }, secrets);
-      throw e;
+      const message = `Updating ${install.title} failed${typeof step === 'string' ? ` at step ${step}` : ''}; ${undone}: ${err.message}${kept}`;
+      await deps.logs.write({ ...entry, severity: 'error', message }, secrets);
+      // The step is in the message itself, for the caller (foreground) and the task alike.
+      throw new EngineError(err.errcode, { message, errfield: err.errfield, details: { ...details, failedStep: step, undoFailures }, cause: err.cause ?? err });
     }
     await deps.logs.write({ ...entry, message: summary(plan, run) }, secrets);
   }, { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, install.path); });
