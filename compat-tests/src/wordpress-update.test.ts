@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultMirrorDir, ensureMirror, readMirrorReleases } from '@installgate/testkit';
 import { startAppHarness, type AppHarness } from './app-harness';
-import { fetchPage, tablesOf, taskById, tempAppsDir, versionOf } from './install-helpers';
+import { fetchPage, tablesOf, taskById, tempAppsDir, versionOf, waitForTask } from './install-helpers';
 import { isDashboard, wordpressLogin } from './web-client';
 
 /**
@@ -175,6 +175,35 @@ describe('updates along the real release path', () => {
       const errfield = 'plugin' in params || 'plugins' in params ? 'plugins' : 'themes';
       expect(await refusal(h, protocol, old.id, params)).toEqual({ status, result: false, errcode, errfield });
     }
+  });
+  test('the generic paths: testapp-db in the background (its own upgrade.php), testapp-static, a manual-only 2.0.0', async () => {
+    const inst = async (app: string, slug: string) => {
+      const r = await h.v2('post', `/browser/${app}/install`).send({ url: `${h.site}/${slug}`, user: h.owner, version: '1.0.0', sitetitle: `Generic ${slug}`, login: 'gen_admin', passwd: 'Gen-Admin-Pa55', email: 'gen@example.test' });
+      expect({ result: r.body.result, message: r.body.message }).toMatchObject({ result: true });
+      return r.body.data as Site;
+    };
+    const db = await inst('testapp-db', 'generic-db');
+    expect(db).toMatchObject({ version_available: '2.0.0', version_available_minor: '1.0.1', version_updates_available: 3 });
+    const started = await h.v2('post', `/installs/${db.id}/update`).send({ background: true });
+    expect({ result: started.body.result, data: started.body.data }).toEqual({ result: true, data: null });
+    const { task } = await waitForTask(h, started.body.task.id, 120_000);
+    expect(task).toMatchObject({ status: 'complete', cmd: 'installs/update', install: db.id });
+    const after = (await h.v2('get', `/installs/${db.id}`).expect(200)).body.data;
+    expect(after).toMatchObject({ version: '1.1.0', version_available: '2.0.0', version_available_minor: '', version_updates_available: 1 });
+    expect(after.tables).toContain(`${db.db_prefix}posts`);
+    const page = await fetchPage(`${db.url}/`);
+    expect(page.body).toContain('testapp-db 1.1.0');
+    expect(page.body).toContain('Generic generic-db');
+    // 2.0.0 is `update: manual` in the real manifest: only a manual update reaches it.
+    expect(await refusal(h, 'v1', db.id, { version: '2.0.0' }, 'upgrade')).toEqual({ status: 400, result: false, errcode: 'invalid_argument_version_manualupdate', errfield: 'version' });
+
+    const st = await inst('testapp-static', 'generic-static');
+    const v1 = await h.v1({ cmd: 'update', id: st.id, background: '1' });
+    expect(v1.body.result).toBe(true);
+    expect((await waitForTask(h, v1.body.task.id, 60_000)).task.status).toBe('complete');
+    expect((await h.v2('get', `/installs/${st.id}`).expect(200)).body.data.version).toBe('1.1.0');
+    expect(fs.existsSync(path.join(st.path, 'style.css'))).toBe(true);
+    expect((await fetchPage(`${st.url}/`)).body).toContain('Generic generic-static');
   });
 });
 
