@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultMirrorDir, ensureMirror, readMirrorReleases } from '@installgate/testkit';
 import { startAppHarness, type AppHarness } from './app-harness';
+import { ADMIN } from './harness';
 import { fetchPage, tablesOf, taskById, tempAppsDir, versionOf, waitForTask } from './install-helpers';
 import { isDashboard, wordpressLogin } from './web-client';
 
@@ -308,7 +309,7 @@ describe('failures and refusals', () => {
     expect(fingerprint(site.path)).toEqual(files);
   });
 
-  test('a downgrade, a missing folder, an unknown install: v2 and v1', async () => {
+  test('a downgrade, a missing folder, an unknown install, a website no longer served: v2 and v1', async () => {
     const newer = await install(h, 'newer', 'Newer Site', '6.4.5');
     for (const protocol of ['v2', 'v1'] as const) {
       const call = (id: string, params: Record<string, unknown>) => refusal(h, protocol, id, params, 'upgrade');
@@ -321,6 +322,16 @@ describe('failures and refusals', () => {
         fs.renameSync(gone, newer.path);
       }
       expect(await call('noSuchInstall0123456789', {})).toMatchObject({ status: 404, result: false, errcode: 'install_not_found' });
+    }
+    // The owner's hosting account no longer serves the install's domain.
+    const vera = await h.engine.users.get(ADMIN, 'vera');
+    await h.engine.users.edit(ADMIN, 'vera', { websites: [] }, { createIfMissing: false });
+    try {
+      for (const protocol of ['v2', 'v1'] as const) {
+        expect(await refusal(h, protocol, newer.id, { version: 'current', themes: [] })).toMatchObject({ status: 500, result: false, errcode: 'failed_website_vhost' });
+      }
+    } finally {
+      await h.engine.users.edit(ADMIN, 'vera', { websites: vera.websites }, { createIfMissing: false });
     }
   });
 });

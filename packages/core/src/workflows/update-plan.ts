@@ -109,6 +109,13 @@ export async function checkUpdateEnvironment(deps: AppDeps, plan: UpdatePlan): P
   } catch {
     throw new EngineError('failed_filesystem_permission', { message: `Installgate may not write to ${dir}.` });
   }
+  try {
+    await deps.users.resolveUrl({ actor: { kind: 'admin' } }, plan.install.user, plan.install.url);
+  } catch (e) {
+    // No website of the owner serves the install's URL any more (spec §2.2 failed_website_vhost).
+    if (e instanceof EngineError && e.errfield === 'url') throw new EngineError('failed_website_vhost', { message: `No website of ${plan.install.user} serves ${plan.install.url} any more.` });
+    throw e;
+  }
   if (plan.db) await deps.runtime.database.checkCredentials(plan.db);
   if (plan.to === null) return;
   const release = deps.catalog.get(plan.install.application, { version: plan.to })[0]!;
