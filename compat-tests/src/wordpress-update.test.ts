@@ -165,6 +165,13 @@ describe('updates along the real release path', () => {
     expect((await theme()).version).toBe('1.1');
     expect(fs.readFileSync(path.join(old.path, 'wp-includes', 'version.php'))).toEqual(core);
     await expectWorkingSite(h, old, 'Themes Only', '6.2.6', mirror);
+    // version=current with nothing asked: a task that changes nothing, and says so.
+    const still = fingerprint(old.path);
+    const nothing = await h.v1({ cmd: 'update', id: old.id, version: 'current' });
+    expect({ result: nothing.body.result, version: nothing.body.data?.version }).toEqual({ result: true, version: '6.2.6' });
+    expect(fingerprint(old.path)).toEqual(still);
+    const logs = (await h.v2('get', '/logs?limit=1000').expect(200)).body.data.filter((l: { install?: string }) => l.install === old.id);
+    expect(logs.map((l: { message: string }) => l.message)).toEqual(expect.arrayContaining([expect.stringContaining('nothing needed updating'), expect.stringContaining('theme twentytwentythree 1.0 → 1.1')]));
 
     // A plugin no release of the mirror bundles cannot be updated, and the call says so; an unknown one is not found.
     for (const [protocol, params, errcode, status] of [

@@ -63,6 +63,8 @@ function steps(deps: AppDeps): Step<Run>[] {
       name: 'unpack-release', message: '_tasks_shared_copyingfiles', percent: [20, 40],
       async run(run) {
         const { plan } = run;
+        // `current` with no plugins/themes asked has nothing to take from a release.
+        if (plan.to === null && plan.plugins === undefined && plan.themes === undefined) return;
         const release = deps.catalog.release(plan.install.application, plan.source);
         if ((await releaseSha256(release.archive)) !== release.sha256) {
           throw new EngineError('internal_error', { message: `The release archive of ${plan.manifest.name} ${plan.source} does not match its checksum; rebuild the application mirror.` });
@@ -87,7 +89,7 @@ function steps(deps: AppDeps): Step<Run>[] {
       async run(run) {
         const { plan } = run;
         const support = plan.driver.update;
-        if (!support?.addonDirs || !support.bundledAddons) return;
+        if (!support?.addonDirs || !support.bundledAddons || !run.release) return;
         const bundled = await support.bundledAddons(run.release);
         const wanted = plan.plugins !== undefined || plan.themes !== undefined;
         const installed = wanted ? await plan.driver.addons({ dir: plan.install.path, url: plan.install.url, db: plan.db }) : { plugins: [], themes: [] };
@@ -181,7 +183,7 @@ function steps(deps: AppDeps): Step<Run>[] {
         const warn = (e: unknown) => deps.logger.warn('update cleanup failed', { install: plan.install.id, detail: String(e) });
         for (const s of run.swaps) await s.commit().catch(warn);
         await run.snapshot?.commit().catch(warn);
-        await fs.promises.rm(run.scratch, { recursive: true, force: true }).catch(warn);
+        if (run.scratch) await fs.promises.rm(run.scratch, { recursive: true, force: true }).catch(warn);
       },
     },
   ];
