@@ -114,7 +114,7 @@ describe('updates along the real release path', () => {
       await expectWorkingSite(h, site, 'Path Through V1', v, mirror);
     }
     const after = (await h.v2('get', `/installs/${site.id}`).expect(200)).body.data;
-    expect(after).toMatchObject({ version: '6.5.5', version_available: '', version_available_minor: '', version_updates_available: 0 });
+    expect(after).toMatchObject({ version: '6.5.5', version_available: '', version_available_minor: '', version_updates_available: 0, incomplete: false });
     // The core update brought the new default theme along, as WordPress's own update does; the old one stays.
     expect(after.themes.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining(['twentytwentythree', 'twentytwentyfour']));
     expect(after.files).toContain('wp-config.php');
@@ -284,7 +284,7 @@ describe('failures and refusals', () => {
       expect(fingerprint(site.path)).toEqual(files);
       expect(await tableState(h, site.db_name)).toEqual(tables);
       const now = (await h.v2('get', `/installs/${site.id}`).expect(200)).body.data;
-      expect(now).toMatchObject({ version: '6.1.9', files: record.files, tables: record.tables });
+      expect(now).toMatchObject({ version: '6.1.9', files: record.files, tables: record.tables, incomplete: false });
     }
     const tasks = (await h.v2('get', '/tasks?limit=1000').expect(200)).body.data.filter((t: { cmd: string; install: string }) => t.cmd === 'installs/update' && t.install === site.id);
     expect(tasks).toHaveLength(2);

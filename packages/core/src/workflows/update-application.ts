@@ -107,7 +107,20 @@ function steps(deps: AppDeps): Step<Run>[] {
       },
     },
     {
-      name: 'snapshot-tables', message: '_tasks_shared_preparing', percent: [45, 55],
+      name: 'mark-updating', message: '_tasks_shared_preparing', percent: [45, 46],
+      async run(run) {
+        // From here until the record is saved the site is between two releases: a server killed meanwhile leaves
+        // the record flagged incomplete (spec: restore a backup), not one that claims a working site.
+        const setIncomplete = async (incomplete: boolean) => {
+          const fresh = await deps.installsRepo.get(run.plan.install.id);
+          if (fresh) await deps.installsRepo.replace({ ...fresh, incomplete });
+        };
+        await setIncomplete(true);
+        return () => setIncomplete(false);
+      },
+    },
+    {
+      name: 'snapshot-tables', message: '_tasks_shared_preparing', percent: [46, 55],
       async run(run) {
         const { plan } = run;
         // Only the application's own upgrade changes tables; add-on files alone need no snapshot.
@@ -173,6 +186,7 @@ function steps(deps: AppDeps): Step<Run>[] {
           ...fresh,
           ...deps.catalog.updateInfo(plan.install.application, run.version),
           version: run.version,
+          incomplete: false,
           time_updated: deps.clock(),
           files: [...new Set([...fresh.files, ...run.names])].filter((n) => !LIVE_NAME.test(n)).sort(),
           tables: plan.db ? tables.filter((t) => !/^ig[0-9a-f]{6}[ac]_/.test(t)).sort() : fresh.tables,
