@@ -281,6 +281,8 @@ describe('failures and refusals', () => {
       expect({ status: r.status, result: r.body.result, errcode: r.body.errcode }).toEqual({ status: 500, result: false, errcode: 'internal_error' });
       expect(r.body.message).toContain('failed at step upgrade-database; the site was put back as it was');
       expect(r.body.message).toContain('this copy of the release is broken');
+      const dbPass = /define\(\s*'DB_PASSWORD',\s*'([^']+)'/.exec(fs.readFileSync(path.join(site.path, 'wp-config.php'), 'utf8'))![1]!;
+      expect(JSON.stringify(r.body)).not.toContain(dbPass);
       expect(fingerprint(site.path)).toEqual(files);
       expect(await tableState(h, site.db_name)).toEqual(tables);
       const now = (await h.v2('get', `/installs/${site.id}`).expect(200)).body.data;

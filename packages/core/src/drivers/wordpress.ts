@@ -192,7 +192,9 @@ export const wordpressDriver: AppDriver = {
     bundledAddons: readBundledAddons,
     async upgradeDatabase(i: { dir: string; url: string }): Promise<{ version: string }> {
       try {
-        return await runHelper<{ version: string }>('upgrade.php', i.dir, { url: i.url }, 'The WordPress database upgrade (wp_upgrade)', [], INSTALL_TIMEOUT_MS);
+        // WordPress's own output may quote its configuration: the database password is masked in any message.
+        const secrets = [(await readWpConfigDb(i.dir).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
+        return await runHelper<{ version: string }>('upgrade.php', i.dir, { url: i.url }, 'The WordPress database upgrade (wp_upgrade)', secrets, INSTALL_TIMEOUT_MS);
       } catch (e) {
         // The helper's refusals name no API field: a failed upgrade is the engine's failure, not the caller's input.
         if (e instanceof EngineError && e.errcode.startsWith('invalid_argument_')) throw new EngineError('internal_error', { message: e.message });

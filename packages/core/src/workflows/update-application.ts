@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { EngineError, type Backup, type Install } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import { expiresAt } from '../backups/backups-service';
+import { redactText } from '../secrets/redact';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import type { RunningTask } from '../tasks/task-runner';
 import type { AppDeps, RunOptions } from './app-deps';
@@ -239,7 +240,7 @@ export async function updateApplication(deps: AppDeps, scope: Scope, id: string,
         ? `putting the site back failed at ${undoFailures.join(', ')} (see the server log)`
         : 'the site was put back as it was';
       const kept = run.backup ? ` The backup ${run.backup.id} (${run.backup.backup_filename}) taken before the update is kept.` : '';
-      const message = `Updating ${install.title} failed${typeof step === 'string' ? ` at step ${step}` : ''}; ${undone}: ${err.message}${kept}`;
+      const message = redactText(`Updating ${install.title} failed${typeof step === 'string' ? ` at step ${step}` : ''}; ${undone}: ${err.message}${kept}`, secrets);
       await deps.logs.write({ ...entry, severity: 'error', message }, secrets);
       // The step is in the message itself, for the caller (foreground) and the task alike.
       throw new EngineError(err.errcode, { message, errfield: err.errfield, details: { ...details, failedStep: step, undoFailures }, cause: err.cause ?? err });
