@@ -1,98 +1,17 @@
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultMirrorDir, ensureMirror, readMirrorReleases } from '@installgate/testkit';
+import { ensureMirror } from '@installgate/testkit';
 import { startAppHarness, type AppHarness } from './app-harness';
-import { ADMIN } from './harness';
-import { fetchPage, tablesOf, taskById, tempAppsDir, versionOf, waitForTask } from './install-helpers';
-import { isDashboard, wordpressLogin } from './web-client';
+import { fetchPage, waitForTask } from './install-helpers';
+import { expectWorkingSite, fingerprint, install, PATH, refusal, type Site } from './update-helpers';
 
 /**
  * POST /installs/{id}/update (v1 `upgrade` / `update`) with real WordPress releases: Debian's 6.1.9 updated step
  * by step to 6.2.6, 6.3.5, 6.4.5 and 6.5.5 by WordPress's own database upgrade, the served site working after each
- * step; a release whose database upgrade breaks (a copy with a PHP error, in a private mirror) leaves the site
- * byte-for-byte as it was; every errcode of the update page, through v2 and v1.
+ * step, through v1 and v2; the default target, dry runs, `version=current` with bundled themes, plugin/theme
+ * refusals; the generic applications. Failures and refusals of the version: wordpress-update-failures.test.ts.
  */
 jest.setTimeout(600_000);
-
-const PASS = 'Upd4te-Pa55-word!';
-const PATH = ['6.2.6', '6.3.5', '6.4.5', '6.5.5'];
-
-function wpDbVersion(mirror: string, v: string): number {
-  return readMirrorReleases(mirror, 'wordpress').releases.find((r) => r.version === v)!.wp_db_version!;
-}
-
-/** Every file under `dir` with its mode and content hash: "byte-identical" made checkable. */
-function fingerprint(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      const full = path.join(d, e.name);
-      const mode = (fs.lstatSync(full).mode & 0o7777).toString(8);
-      if (e.isDirectory()) {
-        out.push(`${r}/ ${mode}`);
-        walk(full, r);
-      } else {
-        out.push(`${r} ${mode} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`);
-      }
-    }
-  };
-  walk(dir, '');
-  return out;
-}
-
-/** CHECKSUM TABLE of every table of the database, and SHOW CREATE TABLE (AUTO_INCREMENT included). */
-async function tableState(h: AppHarness, db: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const t of await tablesOf(h, db)) {
-    out.push(...(await h.sql(`CHECKSUM TABLE \`${db}\`.\`${t}\` EXTENDED`)));
-    out.push((await h.sql(`SHOW CREATE TABLE \`${db}\`.\`${t}\``)).join('\n'));
-  }
-  return out;
-}
-
-interface Site { id: string; path: string; url: string; db_name: string; db_prefix: string }
-
-/**
- * A refused update through v2, or through v1 (plain v1 answers HTTP 200 with result false and the errcode; with
- * api_version=2.0 the same call carries the v2 status and errfield): the answer's status, errcode and errfield.
- */
-async function refusal(h: AppHarness, protocol: 'v1' | 'v2', id: string, params: Record<string, unknown>, cmd = 'update'): Promise<{ status: number; result: unknown; errcode: unknown; errfield: unknown }> {
-  if (protocol === 'v2') {
-    const r = await h.v2('post', `/installs/${id}/update`).send(params);
-    return { status: r.status, result: r.body.result, errcode: r.body.errcode, errfield: r.body.errfield };
-  }
-  const v1 = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
-  const plain = await h.v1({ cmd, id, ...v1 });
-  const r = await h.v1({ cmd, id, api_version: '2.0', ...v1 });
-  expect({ http: plain.status, result: plain.body.result, errcode: plain.body.errcode }).toEqual({ http: 200, result: false, errcode: r.body.errcode });
-  return { status: r.status, result: r.body.result, errcode: r.body.errcode, errfield: r.body.errfield };
-}
-
-async function install(h: AppHarness, slug: string, title: string, version = '6.1.9'): Promise<Site> {
-  const r = await h.v2('post', '/browser/wordpress/install').send({ url: `${h.site}/${slug}`, user: h.owner, version, sitetitle: title, login: 'upd_admin', passwd: PASS });
-  expect({ result: r.body.result, message: r.body.message }).toMatchObject({ result: true });
-  expect(r.body.data.version).toBe(version);
-  return r.body.data;
-}
-
-/** The site works: front page with its title and the sample post, the database at the release's db_version, login. */
-async function expectWorkingSite(h: AppHarness, site: Site, title: string, version: string, mirror: string): Promise<void> {
-  const page = await fetchPage(`${site.url}/`);
-  expect(page.status).toBe(200);
-  expect(page.body).toContain(title);
-  expect(page.body).toContain('Hello world!');
-  expect(page.body).toContain(`ver=${version}`);
-  expect(fs.readFileSync(path.join(site.path, 'wp-includes', 'version.php'), 'utf8')).toContain(`$wp_version = '${version}'`);
-  expect(await h.sql(`SELECT option_value FROM \`${site.db_name}\`.\`${site.db_prefix}options\` WHERE option_name = 'db_version'`)).toEqual([String(wpDbVersion(mirror, version))]);
-  expect(isDashboard(await wordpressLogin(site.url, 'upd_admin', PASS))).toBe(true);
-  // Nothing of the update is left: no private folders, no tables kept aside.
-  expect(fs.readdirSync(site.path).filter((n) => n.startsWith('.ig-'))).toEqual([]);
-  expect((await tablesOf(h, site.db_name)).every((t) => t.startsWith(site.db_prefix))).toBe(true);
-}
 
 describe('updates along the real release path', () => {
   let h: AppHarness;
@@ -212,135 +131,5 @@ describe('updates along the real release path', () => {
     expect((await h.v2('get', `/installs/${st.id}`).expect(200)).body.data.version).toBe('1.1.0');
     expect(fs.existsSync(path.join(st.path, 'style.css'))).toBe(true);
     expect((await fetchPage(`${st.url}/`)).body).toContain('Generic generic-static');
-  });
-});
-
-/** A copy of the mirror whose 6.3.5 breaks in wp_upgrade() after changing the database (an uncaught PHP Error). */
-function brokenMirror(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-broken-mirror-'));
-  execFileSync('cp', ['-a', defaultMirrorDir() + '/.', dir]);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-broken-release-'));
-  const archive = path.join(dir, 'wordpress', 'wordpress-6.3.5.tar.gz');
-  execFileSync('tar', ['-xzf', archive, '-C', work]);
-  const file = path.join(work, 'wordpress', 'wp-admin', 'includes', 'upgrade.php');
-  const text = fs.readFileSync(file, 'utf8');
-  const at = 'make_db_current_silent(); upgrade_all();';
-  expect(text.split(at)).toHaveLength(2);
-  fs.writeFileSync(file, text.replace(at, `${at} throw new Error('this copy of the release is broken');`));
-  fs.rmSync(archive);
-  execFileSync('tar', ['-czf', archive, '-C', work, 'wordpress']);
-  fs.rmSync(work, { recursive: true, force: true });
-  const bytes = fs.readFileSync(archive);
-  const releasesFile = path.join(dir, 'wordpress', 'releases.json');
-  const releases = JSON.parse(fs.readFileSync(releasesFile, 'utf8'));
-  const entry = releases.releases.find((r: { version: string }) => r.version === '6.3.5');
-  Object.assign(entry, { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
-  fs.writeFileSync(releasesFile, JSON.stringify(releases, null, 2));
-  return dir;
-}
-
-describe('failures and refusals', () => {
-  let h: AppHarness;
-  let apps: { dir: string; remove(): void };
-  let mirror: string;
-  let site: Site;
-  beforeAll(async () => {
-    await ensureMirror();
-    mirror = brokenMirror();
-    apps = tempAppsDir({
-      wordpress: (m) => {
-        // 6.3.5 stays an automatic update (its copy in this mirror is the broken one; 6.1.9 → 6.2.6 would not
-        // run wp_upgrade at all: both have db_version 53496).
-        (versionOf(m, '6.2.6') as { update?: string }).update = 'manual';
-        (versionOf(m, '6.4.5') as { update?: string }).update = 'none';
-        versionOf(m, '6.5.5').requirements.php = '99.0-';
-      },
-    });
-    h = await startAppHarness('vera', { appsDir: apps.dir, mirrorDir: mirror });
-    site = await install(h, 'fragile', 'Fragile Site');
-  }, 300_000);
-  afterAll(async () => {
-    await h?.stopAll();
-    apps?.remove();
-    fs.rmSync(mirror, { recursive: true, force: true });
-  }, 60_000);
-
-  test('a database upgrade that fails puts files and tables back byte-for-byte; the task names the step', async () => {
-    // Something of the owner's in the database and in wp-content, which must survive exactly.
-    execFileSync('php', ['-r', "define('WP_USE_THEMES', false); require 'wp-load.php'; wp_insert_post(['post_title' => 'Owner post 🎉', 'post_status' => 'publish', 'post_content' => 'x']);"], { cwd: site.path });
-    fs.mkdirSync(path.join(site.path, 'wp-content', 'uploads'), { recursive: true });
-    fs.writeFileSync(path.join(site.path, 'wp-content', 'uploads', 'photo.bin'), Buffer.from([0, 1, 2, 255]));
-    const files = fingerprint(site.path);
-    const tables = await tableState(h, site.db_name);
-    const record = (await h.v2('get', `/installs/${site.id}`).expect(200)).body.data;
-
-    for (const protocol of ['v2', 'v1'] as const) {
-      const r = protocol === 'v2'
-        ? await h.v2('post', `/installs/${site.id}/update`).send({ version: '6.3.5', revert: true })
-        : await h.v1({ cmd: 'upgrade', id: site.id, version: '6.3.5', revert: 'yes', api_version: '2.0' });
-      expect({ status: r.status, result: r.body.result, errcode: r.body.errcode }).toEqual({ status: 500, result: false, errcode: 'internal_error' });
-      expect(r.body.message).toContain('failed at step upgrade-database; the site was put back as it was');
-      expect(r.body.message).toContain('this copy of the release is broken');
-      const dbPass = /define\(\s*'DB_PASSWORD',\s*'([^']+)'/.exec(fs.readFileSync(path.join(site.path, 'wp-config.php'), 'utf8'))![1]!;
-      expect(JSON.stringify(r.body)).not.toContain(dbPass);
-      expect(fingerprint(site.path)).toEqual(files);
-      expect(await tableState(h, site.db_name)).toEqual(tables);
-      const now = (await h.v2('get', `/installs/${site.id}`).expect(200)).body.data;
-      expect(now).toMatchObject({ version: '6.1.9', files: record.files, tables: record.tables, incomplete: false });
-    }
-    const tasks = (await h.v2('get', '/tasks?limit=1000').expect(200)).body.data.filter((t: { cmd: string; install: string }) => t.cmd === 'installs/update' && t.install === site.id);
-    expect(tasks).toHaveLength(2);
-    for (const t of tasks) {
-      expect((await taskById(h, t.id))).toMatchObject({ status: 'failed', errcode: 'internal_error' });
-      expect(t.message).toContain('failed at step upgrade-database');
-      expect(t.message).toContain('this copy of the release is broken');
-    }
-    // revert took a backup first each time (kept: the owner's copy of the site before the update).
-    const backups = (await h.v2('get', '/backups?limit=1000').expect(200)).body.data.filter((b: { backup_install: string }) => b.backup_install === site.id);
-    expect(backups).toHaveLength(2);
-    // The site still works as 6.1.9.
-    const page = await fetchPage(`${site.url}/`);
-    expect(page.body).toContain('Owner post 🎉');
-    expect(isDashboard(await wordpressLogin(site.url, 'upd_admin', PASS))).toBe(true);
-  });
-
-  test.each([
-    ['v2', 'not a version', { version: 'latest-please' }, 'invalid_argument_version', 400],
-    ['v1', 'not in the catalog', { version: '9.9.9' }, 'invalid_argument_version', 400],
-    ['v2', 'the version it runs', { version: '6.1.9' }, 'invalid_argument_version', 400],
-    ['v1', 'update: manual', { version: '6.2.6' }, 'invalid_argument_version_manualupdate', 400],
-    ['v2', 'update: none', { version: '6.4.5' }, 'invalid_argument_version_noupdate', 400],
-    ['v1', 'PHP requirement not met', { version: '6.5.5' }, 'invalid_argument_version_unmetrequirements', 400],
-    ['v2', 'default target with unmet requirements', {}, 'invalid_argument_version_unmetrequirements', 400],
-  ] as const)('%s: %s → %s', async (protocol, _case, params, errcode, status) => {
-    const files = fingerprint(site.path);
-    expect(await refusal(h, protocol, site.id, params)).toEqual({ status, result: false, errcode, errfield: 'version' });
-    expect(fingerprint(site.path)).toEqual(files);
-  });
-
-  test('a downgrade, a missing folder, an unknown install, a website no longer served: v2 and v1', async () => {
-    const newer = await install(h, 'newer', 'Newer Site', '6.4.5');
-    for (const protocol of ['v2', 'v1'] as const) {
-      const call = (id: string, params: Record<string, unknown>) => refusal(h, protocol, id, params, 'upgrade');
-      expect(await call(newer.id, { version: '6.1.9' })).toEqual({ status: 400, result: false, errcode: 'invalid_argument_version_noupdate', errfield: 'version' });
-      const gone = `${newer.path}-moved`;
-      fs.renameSync(newer.path, gone);
-      try {
-        expect(await call(newer.id, { version: 'current', themes: [] })).toMatchObject({ status: 500, result: false, errcode: 'failed_filesystem_directory' });
-      } finally {
-        fs.renameSync(gone, newer.path);
-      }
-      expect(await call('noSuchInstall0123456789', {})).toMatchObject({ status: 404, result: false, errcode: 'install_not_found' });
-    }
-    // The owner's hosting account no longer serves the install's domain.
-    const vera = await h.engine.users.get(ADMIN, 'vera');
-    await h.engine.users.edit(ADMIN, 'vera', { websites: [] }, { createIfMissing: false });
-    try {
-      for (const protocol of ['v2', 'v1'] as const) {
-        expect(await refusal(h, protocol, newer.id, { version: 'current', themes: [] })).toMatchObject({ status: 500, result: false, errcode: 'failed_website_vhost' });
-      }
-    } finally {
-      await h.engine.users.edit(ADMIN, 'vera', { websites: vera.websites }, { createIfMissing: false });
-    }
   });
 });
