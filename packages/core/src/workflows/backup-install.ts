@@ -55,7 +55,7 @@ export async function checkSource(deps: AppDeps, install: Install): Promise<void
  * under a temporary name that is published only when complete; the record is written after that, so a cut-off
  * backup is never listed.
  */
-async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number }, t: RunningTask): Promise<Backup> {
+export async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number }, t: RunningTask): Promise<Backup> {
   const progress = t.progress;
   const now = deps.clock();
   const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label);
