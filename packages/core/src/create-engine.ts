@@ -98,7 +98,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const tasks = createTasksService(ctx, vis, logs);
   const users = createUsersService(ctx, { vis, logs });
   const installs = createInstallsService(ctx, { vis, logs, locations, schedules, tasks });
-  const templates = createTemplatesService(ctx, { vis, logs });
+  const templates = createTemplatesService(ctx, { vis, logs, users });
   const backups = createBackupsService(ctx, { vis, logs });
   const nodeId = deps.nodeId ?? `${process.pid}@${Date.now()}`;
   const runtime = deps.runtime ?? REAL_RUNTIME;

@@ -41,6 +41,7 @@ export { BUILTIN_SCHEDULES, type SchedulesService, type ScheduleInsert } from '.
 
 export { makeInstallRecord, makeBackupRecord, makeTemplateRecord } from './testing/fixtures';
 export { createTempEngine, TEMP_ENGINE_START, type TempEngine } from './testing/temp-engine';
+export { makePng } from './testing/make-png';
 
 export {
   createCatalog, dateToUnix, type Catalog, type CatalogOptions, type BrowserQuery, type VersionsAvailable, type UpdateInfo,

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as path from 'node:path';
 import { createEngine, type Engine } from '@installgate/core';
 import { startScheduler } from './scheduler';
 import type { Settings } from './config/settings';
@@ -25,6 +26,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { db
     settings: {
       admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup,
       appsDir: settings.apps_dir || undefined, mirrorDir: settings.mirror_dir || undefined, dbUrl: opts.dbUrl ?? (settings.db_url || undefined),
+      templatesDir: path.join(settings.home, 'templates'),
     },
     logger,
   });

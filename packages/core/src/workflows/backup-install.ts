@@ -58,7 +58,7 @@ async function freeKey(exists: (key: string) => Promise<boolean>, name: string):
 }
 
 /** Checks the install can be read: its folder exists and its database answers. */
-async function checkSource(deps: AppDeps, install: Install): Promise<void> {
+export async function checkSource(deps: AppDeps, install: Install): Promise<void> {
   if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
   const db = recordDb(install);
   if (db) await deps.runtime.database.checkCredentials(db);
@@ -69,7 +69,7 @@ async function checkSource(deps: AppDeps, install: Install): Promise<void> {
  * under a temporary name that is published only when complete; the record is written after that, so a cut-off
  * backup is never listed.
  */
-async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number; alsoRecord?: AlsoRecord }, t: RunningTask): Promise<Backup> {
+export async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number; alsoRecord?: AlsoRecord }, t: RunningTask): Promise<Backup> {
   const progress = t.progress;
   const now = deps.clock();
   const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label);
