@@ -5,6 +5,7 @@ import { ensureMirror } from '@installgate/testkit';
 import { ADMIN_SCOPE } from '../access/actor';
 import { createTempEngine, TEMP_ENGINE_START, type TempEngine } from '../testing/temp-engine';
 import { readTable } from '../testing/read-table';
+import { openStore } from '../db/connect';
 
 /**
  * Automatic backups (autobk) under a clock the test moves: GFS counts are kept exactly, schedules give the counts,
@@ -133,4 +134,20 @@ test('a failing location is tried once per pass, recorded as a failed task and i
   const errors = (await t.engine.logs.list(ADMIN_SCOPE, { offset: 0, limit: 100, install: id, time_from: 0, filter_severity_error: true })).items;
   expect(errors.length).toBeGreaterThanOrEqual(2);
   expect(await backupsOf(id)).toEqual([]);
+});
+
+test('a lease left by a process that died blocks the job until it runs out, then the backup is taken', async () => {
+  const start = TEMP_ENGINE_START + 300 * DAY;
+  t.setNow(start);
+  const id = await install('dead-holder', { autobk: 'custom', autobk_daily: 1 });
+  const db = openStore({ client: 'sqlite3', filename: t.filename });
+  try {
+    await db('scheduler_jobs').insert({ kind: 'autobk', target: id, lease_owner: 'dead@0', lease_until: start + 600, retry_after: 0, last_run: 0 });
+  } finally {
+    await db.destroy();
+  }
+  expect(await passes(id, start, start + 599, 299)).toEqual([]);
+  expect(await backupsOf(id)).toEqual([]);
+  expect(await passes(id, start + 600, start + 600, 1)).toMatchObject([{ outcome: 'done', detail: { kinds: ['daily'] } }]);
+  expect(await backupsOf(id)).toHaveLength(1);
 });
