@@ -1,19 +1,42 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Knex } from 'knex';
+import { mariadbQuery, requireMariaDbBinaries, startMariaDb, type MariaDbServer } from '@installgate/testkit';
 import { openStore } from '../db/connect';
-import { createTempEngine, type TempEngine } from '../testing/temp-engine';
+import { migrateToLatest } from '../db/migrations';
 import { createJobLeases } from './job-lease';
 
 /**
- * Leases on one SQLite file through two separate connections (as two server processes hold them): one claim wins,
- * a given-back job can be claimed again, a failure holds it back, and a crashed holder's lease runs out.
+ * Leases through two separate connections (as two server processes hold them), on both state stores the tests
+ * can start: a SQLite file and a MariaDB database. One claim wins, a given-back job can be claimed again, a
+ * failure holds it back, and a crashed holder's lease runs out.
  */
-let t: TempEngine;
-beforeAll(async () => { t = await createTempEngine(); });
-afterAll(async () => { await t?.close(); });
+jest.setTimeout(120_000);
 
-test('two connections racing for one job: exactly one gets it, until it is given back or its lease runs out', async () => {
-  const a = openStore({ client: 'sqlite3', filename: t.filename });
-  const b = openStore({ client: 'sqlite3', filename: t.filename });
+let tmp: string;
+let maria: MariaDbServer;
+beforeAll(async () => {
+  requireMariaDbBinaries();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-lease-'));
+  maria = await startMariaDb({ dir: path.join(tmp, 'db') });
+  await mariadbQuery(maria, 'CREATE DATABASE installgate_state');
+});
+afterAll(async () => {
+  await maria?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const STORES: Record<string, () => Knex> = {
+  sqlite: () => openStore({ client: 'sqlite3', filename: path.join(tmp, 'state.sqlite') }),
+  mariadb: () => openStore({ client: 'mysql2', connection: `${maria.url}/installgate_state` }),
+};
+
+test.each(Object.keys(STORES))('%s: two connections racing for one job: one gets it, until it is given back or its lease runs out', async (store) => {
+  const a = STORES[store]!();
+  const b = STORES[store]!();
   try {
+    await migrateToLatest(a);
     const la = createJobLeases(a);
     const lb = createJobLeases(b);
     const key = { kind: 'autobk', target: 'inst1' };
@@ -37,6 +60,10 @@ test('two connections racing for one job: exactly one gets it, until it is given
     // Other jobs are independent.
     expect(await winner.claim({ kind: 'autobk', target: 'inst2' }, wName, now, 600)).toBe(true);
     expect(await winner.claim({ kind: 'autoup', target: 'inst1' }, wName, now, 600)).toBe(true);
+    // The autobk side table works on this store too (booleans and big integers come back as JS values).
+    await a('auto_backups').insert({ backup_id: 'b1', install_id: 'inst1', backup_time: now, daily: true, weekly: false, monthly: true });
+    const row = (await b('auto_backups').where({ backup_id: 'b1' }).first()) as Record<string, unknown>;
+    expect([Number(row.backup_time), Boolean(row.daily), Boolean(row.weekly), Boolean(row.monthly)]).toEqual([now, true, false, true]);
   } finally {
     await a.destroy();
     await b.destroy();
