@@ -42,24 +42,24 @@ test.each(Object.keys(STORES))('%s: two connections racing for one job: one gets
     const key = { kind: 'autobk', target: 'inst1' };
     const now = 1_000_000;
     const won = await Promise.all([la.claim(key, 'A', now, 600), lb.claim(key, 'B', now, 600)]);
-    expect(won.filter(Boolean)).toHaveLength(1);
+    expect(won.filter(Boolean)).toEqual([{ failures: 0 }]);
     const [winner, loser, wName] = won[0] ? [la, lb, 'A'] : [lb, la, 'B'];
-    expect(await loser.claim(key, 'other', now + 599, 600)).toBe(false);
+    expect(await loser.claim(key, 'other', now + 599, 600)).toBeNull();
     // Only the holder gives it back.
-    await loser.release(key, 'other', now, 0);
-    expect(await loser.claim(key, 'other', now, 600)).toBe(false);
-    await winner.release(key, wName, now, 0);
-    expect(await loser.claim(key, 'other', now, 600)).toBe(true);
+    await loser.release(key, 'other', now, { retryAfter: 0, failures: 0 });
+    expect(await loser.claim(key, 'other', now, 600)).toBeNull();
+    await winner.release(key, wName, now, { retryAfter: 0, failures: 0 });
+    expect(await loser.claim(key, 'other', now, 600)).toEqual({ failures: 0 });
     // The holder "crashes" (never releases): the lease runs out at now + 600.
-    expect(await winner.claim(key, wName, now + 599, 600)).toBe(false);
-    expect(await winner.claim(key, wName, now + 600, 600)).toBe(true);
-    // A failure holds the job back until retry_after, for everybody.
-    await winner.release(key, wName, now + 600, now + 750);
-    expect(await loser.claim(key, 'other', now + 749, 600)).toBe(false);
-    expect(await loser.claim(key, 'other', now + 750, 600)).toBe(true);
+    expect(await winner.claim(key, wName, now + 599, 600)).toBeNull();
+    expect(await winner.claim(key, wName, now + 600, 600)).toEqual({ failures: 0 });
+    // A failure holds the job back until retry_after, for everybody; the next claim learns the failure count.
+    await winner.release(key, wName, now + 600, { retryAfter: now + 750, failures: 1 });
+    expect(await loser.claim(key, 'other', now + 749, 600)).toBeNull();
+    expect(await loser.claim(key, 'other', now + 750, 600)).toEqual({ failures: 1 });
     // Other jobs are independent.
-    expect(await winner.claim({ kind: 'autobk', target: 'inst2' }, wName, now, 600)).toBe(true);
-    expect(await winner.claim({ kind: 'autoup', target: 'inst1' }, wName, now, 600)).toBe(true);
+    expect(await winner.claim({ kind: 'autobk', target: 'inst2' }, wName, now, 600)).toEqual({ failures: 0 });
+    expect(await winner.claim({ kind: 'autoup', target: 'inst1' }, wName, now, 600)).toEqual({ failures: 0 });
     // The autobk side table works on this store too (booleans and big integers come back as JS values).
     await a('auto_backups').insert({ backup_id: 'b1', install_id: 'inst1', backup_time: now, daily: true, weekly: false, monthly: true });
     const row = (await b('auto_backups').where({ backup_id: 'b1' }).first()) as Record<string, unknown>;

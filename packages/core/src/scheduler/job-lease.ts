@@ -15,11 +15,15 @@ export interface JobKey {
 export interface JobLeases {
   /**
    * Takes the job for `owner` until `now + leaseSeconds` when nobody holds it (or the holder's lease has run out)
-   * and it is not held back after a failure. Returns whether this caller got it.
+   * and it is not held back after a failure. Returns null when another caller has it, else how many times in a
+   * row the job has failed so far.
    */
-  claim(key: JobKey, owner: string, now: number, leaseSeconds: number): Promise<boolean>;
-  /** Gives the job back; `retryAfter` (unix seconds, 0 = at once) holds it back after a failure. */
-  release(key: JobKey, owner: string, now: number, retryAfter: number): Promise<void>;
+  claim(key: JobKey, owner: string, now: number, leaseSeconds: number): Promise<{ failures: number } | null>;
+  /**
+   * Gives the job back. After a success: `failures` 0, `retryAfter` 0. After a failure: the new count, and until
+   * when (unix seconds) nobody may run it.
+   */
+  release(key: JobKey, owner: string, now: number, after: { retryAfter: number; failures: number }): Promise<void>;
 }
 
 export function createJobLeases(db: Knex): JobLeases {
@@ -37,11 +41,15 @@ export function createJobLeases(db: Knex): JobLeases {
         .andWhere('lease_until', '<=', now)
         .andWhere('retry_after', '<=', now)
         .update({ lease_owner: owner, lease_until: now + leaseSeconds });
-      return Number(n) === 1;
+      if (Number(n) !== 1) return null;
+      const row = (await db('scheduler_jobs').where(key).first('failures')) as { failures: number | string };
+      return { failures: Number(row.failures) };
     },
 
-    async release(key, owner, now, retryAfter) {
-      await db('scheduler_jobs').where({ ...key, lease_owner: owner }).update({ lease_owner: '', lease_until: 0, retry_after: retryAfter, last_run: now });
+    async release(key, owner, now, after) {
+      await db('scheduler_jobs').where({ ...key, lease_owner: owner }).update({
+        lease_owner: '', lease_until: 0, retry_after: after.retryAfter, failures: after.failures, last_run: now,
+      });
     },
   };
 }

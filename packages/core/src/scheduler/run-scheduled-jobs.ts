@@ -23,7 +23,8 @@ export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;
 export interface PassOptions {
   /**
    * The scheduler's interval. A failed job is held back for half of it (counted from its claim): the next pass
-   * tries it again, an extra pass in between (another process) does not.
+   * tries it again, an extra pass in between (another process) does not. Each further failure in a row doubles
+   * the wait, up to MAX_RETRY_SECONDS, so a location that stays broken does not fail a task every pass all day.
    */
   retrySeconds: number;
   /**
@@ -45,6 +46,14 @@ export interface JobReport {
 
 export const DEFAULT_LEASE_SECONDS = 6 * 3600;
 
+/** The longest a failing job waits before it is tried again. */
+export const MAX_RETRY_SECONDS = 6 * 3600;
+
+/** Until when a job that has now failed `failures` times in a row (claimed at `now`) is held back. */
+export function retryAfter(now: number, retrySeconds: number, failures: number): number {
+  return now + Math.min(MAX_RETRY_SECONDS, Math.ceil(retrySeconds / 2) * 2 ** Math.min(failures - 1, 20));
+}
+
 /**
  * One scheduler pass: for every kind and target, claim the job in the state database, run it, give it back. A
  * job held by another process (or held back after a failure) is skipped; it is looked at again next pass. Safe to
@@ -58,18 +67,20 @@ export async function runScheduledJobs(deps: AppDeps, opts: PassOptions): Promis
     for (const target of await job.targets(deps)) {
       const key = { kind, target };
       const now = deps.clock();
-      if (!(await leases.claim(key, deps.nodeId, now, opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS))) continue;
-      let retryAfter = 0;
+      const claim = await leases.claim(key, deps.nodeId, now, opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
+      if (!claim) continue;
+      let after = { retryAfter: 0, failures: 0 };
       try {
         const { state, ...detail } = await job.run(deps, target);
         reports.push({ kind, target, outcome: state, ...(state === 'done' ? { detail } : {}) });
       } catch (e) {
-        retryAfter = now + Math.ceil(opts.retrySeconds / 2);
+        const failures = claim.failures + 1;
+        after = { retryAfter: retryAfter(now, opts.retrySeconds, failures), failures };
         const errcode = isEngineError(e) ? e.errcode : 'internal_error';
-        deps.logger.warn('a scheduled job failed; it is tried again at the next pass', { kind, target, errcode });
+        deps.logger.warn('a scheduled job failed; it is tried again later', { kind, target, errcode, failures, retry_after: after.retryAfter });
         reports.push({ kind, target, outcome: 'failed', errcode });
       } finally {
-        await leases.release(key, deps.nodeId, deps.clock(), retryAfter);
+        await leases.release(key, deps.nodeId, deps.clock(), after);
       }
     }
   }

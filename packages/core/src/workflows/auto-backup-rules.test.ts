@@ -1,4 +1,5 @@
 import { dueKinds, planRetention, DUE_SLACK_SECONDS, KIND_PERIOD, type AutoBackupRow } from './auto-backup-rules';
+import { MAX_RETRY_SECONDS, retryAfter } from '../scheduler/run-scheduled-jobs';
 
 const DAY = 86_400;
 const row = (id: string, day: number, kinds: string): AutoBackupRow => ({
@@ -21,4 +22,9 @@ test('retention keeps the newest N of each kind; a backup counting as nothing is
   expect(plan.retag).toEqual(new Map([['d0', { daily: false, weekly: false, monthly: true }]]));
   // Counts lowered to 0: every backup of that kind loses it.
   expect(planRetention({ daily: 0, weekly: 0, monthly: 0 }, rows).drop.sort()).toEqual(['d0', 'd1', 'd2', 'd7', 'gone']);
+});
+
+test('a failing job waits half an interval, then twice as long after each further failure, at most 6 hours', () => {
+  expect([1, 2, 3, 4].map((n) => retryAfter(1000, 300, n) - 1000)).toEqual([150, 300, 600, 1200]);
+  expect(retryAfter(1000, 300, 40) - 1000).toBe(MAX_RETRY_SECONDS);
 });

@@ -108,7 +108,7 @@ test('a schedule gives the counts (built-in and stored); a disabled schedule tak
   expect(await backupsOf(disabled)).toEqual([]);
 });
 
-test('a failing location is tried once per pass, recorded as a failed task and in the activity log', async () => {
+test('a failing location is tried at the next pass, then less and less often; each try is a failed task and a log entry', async () => {
   const start = TEMP_ENGINE_START + 200 * DAY;
   t.setNow(start);
   const blocker = path.join(homes, 'not-a-folder');
@@ -131,9 +131,21 @@ test('a failing location is tried once per pass, recorded as a failed task and i
   // … the next regular pass does.
   expect(await run(start + 300)).toMatchObject([{ outcome: 'failed' }]);
   expect(await failedTasks()).toBe(2);
-  const errors = (await t.engine.logs.list(ADMIN_SCOPE, { offset: 0, limit: 100, install: id, time_from: 0, filter_severity_error: true })).items;
-  expect(errors.length).toBeGreaterThanOrEqual(2);
+  // Failing again and again: the wait doubles (300 s after the 2nd failure, 600 s after the 3rd).
+  expect(await run(start + 600)).toMatchObject([{ outcome: 'failed' }]);
+  expect(await run(start + 900)).toEqual([]);
+  expect(await run(start + 1200)).toMatchObject([{ outcome: 'failed' }]);
+  expect(await failedTasks()).toBe(4);
+  const logged = (await t.engine.logs.list(ADMIN_SCOPE, { offset: 0, limit: 100, install: id, time_from: 0 })).items;
+  expect(logged.filter((e) => e.severity === 'error' && e.message.startsWith('Backing up broken-loc failed'))).toHaveLength(4);
   expect(await backupsOf(id)).toEqual([]);
+
+  // The location works again: the next try after the wait succeeds and the count starts over.
+  fs.rmSync(blocker);
+  expect(await run(start + 2400)).toMatchObject([{ outcome: 'done' }]);
+  expect(await backupsOf(id)).toHaveLength(1);
+  const [job] = (await readTable(t, 'scheduler_jobs')).filter((r) => r.target === id);
+  expect(job).toMatchObject({ failures: 0, retry_after: 0, lease_owner: '' });
 });
 
 test('a lease left by a process that died blocks the job until it runs out, then the backup is taken', async () => {

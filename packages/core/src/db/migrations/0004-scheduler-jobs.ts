@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
  * `scheduler_jobs`: one row per (job kind, target) — e.g. ('autobk', install id). A process runs a job only after
  * it has won the row's lease with one conditional UPDATE (lease_until <= now AND retry_after <= now), which the
  * database serialises on every dialect; a process that dies while holding it loses it when lease_until passes.
- * retry_after holds a failed job back until the next pass.
+ * retry_after holds a failed job back (from the next pass on, longer after each further failure: `failures`).
  *
  * `auto_backups`: which backups the scheduler took and which GFS kinds each one still counts as (daily, weekly,
  * monthly). A side table, not a backup field: the API's backup record has no such member. A backup without a row
@@ -20,6 +20,7 @@ async function up(knex: Knex): Promise<void> {
     t.bigInteger('lease_until').notNullable().defaultTo(0);
     t.bigInteger('retry_after').notNullable().defaultTo(0);
     t.bigInteger('last_run').notNullable().defaultTo(0);
+    t.integer('failures').notNullable().defaultTo(0);
     t.primary(['kind', 'target']);
   });
   await knex.schema.createTable('auto_backups', (t) => {
