@@ -1,6 +1,7 @@
 import { isEngineError } from '@installgate/contracts';
 import type { AppDeps } from '../workflows/app-deps';
 import { autoBackupInstall, autoBackupTargets } from '../workflows/auto-backup';
+import { autoUpdateInstall, autoUpdateTargets } from '../workflows/auto-update';
 import { createJobLeases } from './job-lease';
 
 /** A kind of scheduled job: what it runs on, and one run for one target (throws when it failed). */
@@ -10,11 +11,12 @@ interface ScheduledJobKind {
 }
 
 /**
- * Every job kind the scheduler runs, in pass order. `autoup` (automatic updates) joins here with its own targets
- * and run; the lease, retry and report handling below is shared.
+ * Every job kind the scheduler runs, in pass order: automatic backups before automatic updates, so a site due for
+ * both is backed up at its old version first. The lease, retry and report handling below is shared.
  */
 export const SCHEDULED_JOBS = {
   autobk: { targets: autoBackupTargets, run: autoBackupInstall },
+  autoup: { targets: autoUpdateTargets, run: autoUpdateInstall },
 } as const satisfies Record<string, ScheduledJobKind>;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;
@@ -40,7 +42,7 @@ export interface JobReport {
   target: string;
   outcome: 'idle' | 'done' | 'failed';
   errcode?: string;
-  /** What the job did (for autobk: the backup, its kinds, the backups retention deleted). */
+  /** What the job did (autobk: the backup, its kinds, the backups retention deleted; autoup: from, to, backup). */
   detail?: Record<string, unknown>;
 }
 

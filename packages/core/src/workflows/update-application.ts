@@ -45,6 +45,8 @@ interface Run {
   swaps: Swap[];
   snapshot: TableSnapshot | null;
   version: string;
+  /** Started by the scheduler's autoup job. */
+  automatic: boolean;
 }
 
 const LIVE_NAME = /^(\.ig-|installgate-sso-)/;
@@ -187,6 +189,10 @@ function steps(deps: AppDeps): Step<Run>[] {
           ...fresh,
           ...deps.catalog.updateInfo(plan.install.application, run.version),
           version: run.version,
+          // Spec §7.1: the failed-attempts count starts over after any successful update; version_autouped is
+          // the version an automatic update last reached (a manual update leaves it as it was).
+          version_autouped_attempts: 0,
+          ...(run.automatic && plan.to !== null ? { version_autouped: run.version } : {}),
           incomplete: false,
           time_updated: deps.clock(),
           files: [...new Set([...fresh.files, ...run.names])].filter((n) => !LIVE_NAME.test(n)).sort(),
@@ -212,8 +218,16 @@ function summary(plan: UpdatePlan, run: Run): string {
   return `Updated ${plan.install.title}: ${parts.join('; ')}.${run.notes.length ? ` ${run.notes.join(' ')}` : ''}`;
 }
 
+/** How the scheduler's automatic update (auto-update.ts) runs an update; absent for an update a caller asks for. */
+export interface UpdateHooks {
+  /** The update is automatic: the task payload says so, and a success sets `version_autouped`. */
+  automatic?: boolean;
+  /** Called once the task row exists (a failure before it has no failed task to show). */
+  taskStarted?: () => void;
+}
+
 /** Runs an update (preflight, then a task). Answers the install record after the update. */
-export async function updateApplication(deps: AppDeps, scope: Scope, id: string, req: UpdateRequest, opts: RunOptions): Promise<OperationResult<Install>> {
+export async function updateApplication(deps: AppDeps, scope: Scope, id: string, req: UpdateRequest, opts: RunOptions, hooks: UpdateHooks = {}): Promise<OperationResult<Install>> {
   const plan = await planUpdate(deps, scope, id, req);
   if (opts.dryrun === 'input') return { data: null, dryrun: true };
   if (opts.dryrun === 'all' || opts.background !== 'quick') await checkUpdateEnvironment(deps, plan);
@@ -223,13 +237,15 @@ export async function updateApplication(deps: AppDeps, scope: Scope, id: string,
   const entry = { user: install.user, cmd: 'installs/update', install: id, url: install.url, title: install.title };
   const run: Run = {
     plan, task: undefined as unknown as RunningTask, backup: null, scratch: '', release: '', names: [], addonUpdates: [],
-    newAddons: [], notes: [], swaps: [], snapshot: null, version: plan.from,
+    newAddons: [], notes: [], swaps: [], snapshot: null, version: plan.from, automatic: hooks.automatic === true,
   };
   const { task } = await deps.runner.run({
     cmd: 'installs/update', user: install.user, installId: id, url: install.url, title: install.title, label: '_tasks_upgrading',
-    payload: { install: id, from: plan.from, to: plan.to ?? 'current' }, lockInstall: [id, folderLockKey(install.path)], secrets,
+    payload: { install: id, from: plan.from, to: plan.to ?? 'current', ...(run.automatic ? { automatic: true } : {}) },
+    lockInstall: [id, folderLockKey(install.path)], secrets,
   }, async (t) => {
     run.task = t;
+    hooks.taskStarted?.();
     try {
       if (opts.background === 'quick') await checkUpdateEnvironment(deps, plan);
       await runWorkflow(steps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: id, detail: String(e) }));

@@ -1,0 +1,120 @@
+/**
+ * The scheduler's `autoup` job (spec §7.1 `autoup`, `autoup_backup`, `version_autouped`,
+ * `version_autouped_attempts`): an install whose policy allows a newer release is updated by the real update
+ * workflow, as an `installs/update` task of its owner, with a backup first when `autoup_backup=all` (the update's
+ * `revert` path: no backup, no update). A failed update is swapped back by the workflow itself.
+ *
+ * Decisions (documented in docs/operations.md, scheduler; docs/api-differences.md, Updates):
+ * - target: the catalog's automatic target for the policy (`minor`: the newest release of the same minor line,
+ *   = `version_available_minor`; `all`: the newest `minor` or `major` release; `manual` releases never);
+ * - `version_autouped` is the version an automatic update last *reached* (spec wording); the version a failed
+ *   automatic try aimed at is read from that try's task (payload `to`), not a new wire field;
+ * - `version_autouped_attempts` counts failed automatic tries at that target. At AUTOUP_MAX_ATTEMPTS no more tries
+ *   until the target changes (a newer release appears), an update succeeds (any update resets the count), or a
+ *   record edit of an `autoup*` member resets it;
+ * - hold-off: no automatic update for AUTOUP_HOLD_OFF_SECONDS after the install's last failed update (manual or
+ *   automatic: it was swapped back) or its last restore in place, read from the task table (finished_at), so the
+ *   owner's restore of an older version is not undone at once and a failing release is not retried every pass.
+ */
+import { EngineError, isEngineError, type Install } from '@installgate/contracts';
+import { ADMIN_SCOPE } from '../access/actor';
+import type { AppDeps } from './app-deps';
+import { updateApplication } from './update-application';
+
+/** Failed automatic tries at one target after which the scheduler stops trying it (spec §7.1). */
+export const AUTOUP_MAX_ATTEMPTS = 3;
+
+/** How long after a failed update or a restore no automatic update runs (7 days). */
+export const AUTOUP_HOLD_OFF_SECONDS = 7 * 86_400;
+
+/** The tasks that start the hold-off: a restore in place that completed, an update that failed (not a busy refusal). */
+const SETBACKS = [
+  { cmd: 'backups/restore', status: 'complete' },
+  { cmd: 'installs/update', status: 'failed' },
+] as const;
+
+/** What one scheduled run did for an install. */
+export type AutoUpdateOutcome =
+  | { state: 'idle' }
+  | { state: 'done'; from: string; to: string; backup: boolean };
+
+/** The installs the autoup job looks at: every complete one whose `autoup` is not `none`. */
+export async function autoUpdateTargets(deps: AppDeps): Promise<string[]> {
+  const rows = (await deps.installsRepo.query().select('id', 'record').orderBy('id')) as { id: string; record: string }[];
+  return rows.map((r) => deps.installsRepo.fromRow(r)).filter((i) => i.autoup !== 'none' && !i.incomplete).map((i) => i.id);
+}
+
+/** Unix time of the install's last failed update or restore in place (0 when none). */
+async function lastSetback(deps: AppDeps, installId: string): Promise<number> {
+  const row = (await deps.db('tasks')
+    .where('install_id', installId)
+    .andWhere((w) => {
+      for (const s of SETBACKS) w.orWhere(s);
+    })
+    .andWhere((w) => w.whereNull('errcode').orWhereNot('errcode', 'install_busy'))
+    .max('finished_at as at')
+    .first()) as { at: number | string | null } | undefined;
+  return Number(row?.at ?? 0);
+}
+
+/** The version the install's latest automatic update try aimed at ('' when there was none). */
+async function lastAutomaticTarget(deps: AppDeps, installId: string): Promise<string> {
+  const rows = (await deps.db('tasks')
+    .where({ install_id: installId, cmd: 'installs/update' })
+    .andWhere('payload', 'like', '%"automatic":true%')
+    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+    .limit(1)
+    .select('payload')) as { payload: string }[];
+  const payload = rows[0] ? (JSON.parse(rows[0].payload) as { to?: unknown }) : {};
+  return typeof payload.to === 'string' ? payload.to : '';
+}
+
+/** A failure before the update's task existed (preflight: location, requirements): recorded as a failed task too. */
+async function recordEarlyFailure(deps: AppDeps, install: Install, to: string, err: EngineError): Promise<void> {
+  await deps.logs.write({
+    user: install.user, cmd: 'installs/update', install: install.id, url: install.url, title: install.title,
+    severity: 'error', message: `Automatic update of ${install.title} to ${to} failed: ${err.message}`,
+  });
+  await deps.runner.run({
+    cmd: 'installs/update', user: install.user, installId: install.id, url: install.url, title: install.title, label: '_tasks_upgrading',
+    payload: { install: install.id, from: install.version, to, automatic: true },
+  }, async () => { throw err; }, { background: false }).catch(() => undefined);
+}
+
+/** Whether (and where) the install is updated now: its target, and the attempts already made at it. */
+async function decide(deps: AppDeps, install: Install): Promise<{ to: string; attempts: number } | null> {
+  if (install.incomplete || install.autoup === 'none') return null;
+  const to = deps.catalog.autoUpdateTarget(install.application, install.version, install.autoup);
+  if (to === null) return null;
+  if (deps.clock() < (await lastSetback(deps, install.id)) + AUTOUP_HOLD_OFF_SECONDS) return null;
+  // The count belongs to the target it was made at: a newer release starts from 0.
+  const attempts = (await lastAutomaticTarget(deps, install.id)) === to ? install.version_autouped_attempts : 0;
+  return attempts >= AUTOUP_MAX_ATTEMPTS ? null : { to, attempts };
+}
+
+/**
+ * The `autoup` job for one install at the engine clock's now. A failed update is thrown (after counting the
+ * attempt on the record, and being recorded as a failed task and in the activity log); the scheduler reports it.
+ */
+export async function autoUpdateInstall(deps: AppDeps, installId: string): Promise<AutoUpdateOutcome> {
+  const install = await deps.installsRepo.get(installId);
+  if (!install) return { state: 'idle' };
+  const next = await decide(deps, install);
+  if (!next) return { state: 'idle' };
+  const backup = install.autoup_backup === 'all';
+  let started = false;
+  try {
+    await updateApplication(deps, ADMIN_SCOPE, installId, { version: next.to, revert: backup }, { background: false, dryrun: 'none' }, {
+      automatic: true, taskStarted: () => { started = true; },
+    });
+    return { state: 'done', from: install.version, to: next.to, backup };
+  } catch (e) {
+    const err = isEngineError(e) ? e : new EngineError('internal_error', { cause: e });
+    // CASE: another task holds the install (the runner recorded that refusal): not a try; the next pass looks again.
+    if (err.errcode === 'install_busy') throw err;
+    if (!started) await recordEarlyFailure(deps, install, next.to, err);
+    const fresh = await deps.installsRepo.get(installId);
+    if (fresh) await deps.installsRepo.replace({ ...fresh, version_autouped_attempts: next.attempts + 1 });
+    throw err;
+  }
+}
