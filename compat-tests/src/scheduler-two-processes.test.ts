@@ -2,12 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore } from '@installgate/core';
 import { startAppHarness, type AppHarness } from './app-harness';
+import { fetchPage } from './install-helpers';
 import { startPassProcess } from './scheduler-pass-process';
 
 /**
  * Two engines in two processes on one state database (SQLite file) and one MariaDB run a scheduler pass at the
  * same simulated moment: an install that is due gets exactly one automatic backup, and a second pair of passes at
- * that moment takes none. A day later the next one comes, and retention (1 daily) deletes the first.
+ * that moment takes none. A day later the next one comes, and retention (1 daily) deletes the first. The same for
+ * an automatic update: one install whose policy allows a newer release is updated exactly once.
  */
 jest.setTimeout(240_000);
 
@@ -27,15 +29,15 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => { await h?.stopAll(); }, 60_000);
 
-/** Two pass processes at `now`, both released together once both engines are open. */
-async function twoPasses(now: number, round: string) {
+/** Two pass processes at `now`, both released together once both engines are open; the reports on `target`. */
+async function twoPasses(now: number, round: string, target = installId) {
   const go = path.join(h.home, `go-${round}`);
   const env = { INSTALLGATE_HOME: h.home, PASS_NOW: String(now), PASS_GO: go, PASS_DB_URL: h.mariadb.url };
   const a = startPassProcess(env);
   const b = startPassProcess(env);
   await Promise.all([a.ready, b.ready]);
   fs.writeFileSync(go, '');
-  const reports = (await Promise.all([a.done, b.done])).flat().filter((r) => r.target === installId);
+  const reports = (await Promise.all([a.done, b.done])).flat().filter((r) => r.target === target);
   return reports;
 }
 
@@ -68,4 +70,25 @@ test('one due install, two processes at the same moment: exactly one backup', as
   expect(after.map((b: { backup_time: number }) => b.backup_time)).toEqual([T0 + DAY]);
   expect((await autoRows()).map((r) => Number(r.backup_time))).toEqual([T0 + DAY]);
   expect(fs.readdirSync(folder)).toEqual([after[0].backup_filename]);
+});
+
+test('one install due for an automatic update, two processes at the same moment: exactly one update', async () => {
+  const r = await h.v2('post', '/browser/testapp-db/install').send({ url: `${h.site}/autoup`, user: 'zed', version: '1.0.0', sitetitle: 'Updated Once', autoup: 'minor', autoup_backup: 'all' });
+  expect(r.body).toMatchObject({ result: true, data: { version: '1.0.0', autoup: 'minor', version_available_minor: '1.0.1' } });
+  const id: string = r.body.data.id;
+  const now = T0 + 10 * DAY;
+  const first = await twoPasses(now, 'up-a', id);
+  expect(first.filter((x) => x.kind === 'autoup')).toMatchObject([{ outcome: 'done', detail: { from: '1.0.0', to: '1.0.1', backup: true } }]);
+  const again = await twoPasses(now, 'up-b', id);
+  expect(again.filter((x) => x.outcome !== 'idle')).toEqual([]);
+  const after = (await h.v2('get', `/installs/${id}`).expect(200)).body.data;
+  expect(after).toMatchObject({ version: '1.0.1', version_autouped: '1.0.1', version_autouped_attempts: 0, incomplete: false });
+  const tasks = (await h.v2('get', '/tasks?user=zed').expect(200)).body.data.filter((k: { install: string; cmd: string }) => k.install === id && k.cmd === 'installs/update');
+  expect(tasks).toMatchObject([{ status: 'complete' }]);
+  // One backup before the update (autoup_backup=all), not one per process.
+  expect((await h.v2('get', `/backups?user=zed&pid=${id}`).expect(200)).body.data).toMatchObject([{ version: '1.0.0' }]);
+  const page = await fetchPage(`${h.site}/autoup/`);
+  expect(page.status).toBe(200);
+  expect(page.body).toContain('<meta name="generator" content="testapp-db 1.0.1">');
+  expect(page.body).toContain('<title>Updated Once</title>');
 });

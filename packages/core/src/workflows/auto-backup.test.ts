@@ -51,7 +51,7 @@ async function passes(installId: string, from: number, until: number, step: numb
   const reports = [];
   for (let now = from; now <= until; now += step) {
     t.setNow(now);
-    reports.push(...(await t.engine.apps.runScheduledJobs(PASS)).filter((r) => r.target === installId));
+    reports.push(...(await t.engine.apps.runScheduledJobs(PASS)).filter((r) => r.kind === 'autobk' && r.target === installId));
   }
   return reports;
 }
@@ -119,7 +119,7 @@ test('a failing location is tried at the next pass, then less and less often; ea
     .filter((k) => k.install === id && k.cmd === 'installs/backup' && k.status === 'failed').length;
   const run = async (now: number) => {
     t.setNow(now);
-    return (await t.engine.apps.runScheduledJobs(PASS)).filter((r) => r.target === id);
+    return (await t.engine.apps.runScheduledJobs(PASS)).filter((r) => r.kind === 'autobk' && r.target === id);
   };
 
   expect(await run(start)).toMatchObject([{ outcome: 'failed' }]);
@@ -144,7 +144,7 @@ test('a failing location is tried at the next pass, then less and less often; ea
   fs.rmSync(blocker);
   expect(await run(start + 2400)).toMatchObject([{ outcome: 'done' }]);
   expect(await backupsOf(id)).toHaveLength(1);
-  const [job] = (await readTable(t, 'scheduler_jobs')).filter((r) => r.target === id);
+  const [job] = (await readTable(t, 'scheduler_jobs')).filter((r) => r.kind === 'autobk' && r.target === id);
   expect(job).toMatchObject({ failures: 0, retry_after: 0, lease_owner: '' });
 });
 
