@@ -12,6 +12,10 @@
  * - `version_autouped_attempts` counts failed automatic tries at that target. At AUTOUP_MAX_ATTEMPTS no more tries
  *   until the target changes (a newer release appears), an update succeeds (any update resets the count), or a
  *   record edit of an `autoup*` member resets it;
+ * - add-ons: when the policy leaves the core where it is, bundled plugins/themes that lag behind the copies the
+ *   install's own release bundles are updated the same way (`version=current`): `autoup_plugins`/`autoup_themes`
+ *   `all` = every such one, `custom` = those whose own `autoup` is `all`. The attempt count and hold-off apply (a
+ *   failed add-on update aims at `current`);
  * - hold-off: no automatic update for AUTOUP_HOLD_OFF_SECONDS after the install's last failed update (manual or
  *   automatic: it was swapped back) or its last restore in place, read from the task table (finished_at), so the
  *   owner's restore of an older version is not undone at once and a failing release is not retried every pass.
@@ -19,7 +23,9 @@
 import { EngineError, isEngineError, type Install } from '@installgate/contracts';
 import { ADMIN_SCOPE } from '../access/actor';
 import type { AppDeps } from './app-deps';
-import { updateApplication } from './update-application';
+import { bundledAddonsOf } from './bundled-addons-of';
+import { compareAddonVersions } from './update-addons';
+import { updateApplication, type UpdateRequest } from './update-application';
 
 /** Failed automatic tries at one target after which the scheduler stops trying it (spec §7.1). */
 export const AUTOUP_MAX_ATTEMPTS = 3;
@@ -36,12 +42,18 @@ const SETBACKS = [
 /** What one scheduled run did for an install. */
 export type AutoUpdateOutcome =
   | { state: 'idle' }
-  | { state: 'done'; from: string; to: string; backup: boolean };
+  | { state: 'done'; from: string; to: string; backup: boolean; plugins?: string[]; themes?: string[] };
 
-/** The installs the autoup job looks at: every complete one whose `autoup` is not `none`. */
+/** The install member that turns automatic updates of each add-on kind on. */
+const ADDON_POLICY = { plugins: 'autoup_plugins', themes: 'autoup_themes' } as const;
+
+/** Whether anything of the install may be updated automatically (core or add-ons). */
+const autoupOn = (i: Install) => i.autoup !== 'none' || i.autoup_plugins !== 'none' || i.autoup_themes !== 'none';
+
+/** The installs the autoup job looks at: every complete one with any automatic update on. */
 export async function autoUpdateTargets(deps: AppDeps): Promise<string[]> {
   const rows = (await deps.installsRepo.query().select('id', 'record').orderBy('id')) as { id: string; record: string }[];
-  return rows.map((r) => deps.installsRepo.fromRow(r)).filter((i) => i.autoup !== 'none' && !i.incomplete).map((i) => i.id);
+  return rows.map((r) => deps.installsRepo.fromRow(r)).filter((i) => autoupOn(i) && !i.incomplete).map((i) => i.id);
 }
 
 /** Unix time of the install's last failed update or restore in place (0 when none). */
@@ -81,15 +93,40 @@ async function recordEarlyFailure(deps: AppDeps, install: Install, to: string, e
   }, async () => { throw err; }, { background: false }).catch(() => undefined);
 }
 
-/** Whether (and where) the install is updated now: its target, and the attempts already made at it. */
-async function decide(deps: AppDeps, install: Install): Promise<{ to: string; attempts: number } | null> {
-  if (install.incomplete || install.autoup === 'none') return null;
-  const to = deps.catalog.autoUpdateTarget(install.application, install.version, install.autoup);
-  if (to === null) return null;
+/** The installed add-ons that lag behind the copies the install's release bundles and that autoup may update. */
+async function laggingAddons(deps: AppDeps, install: Install): Promise<Pick<UpdateRequest, 'plugins' | 'themes'> | null> {
+  if (install.autoup_plugins === 'none' && install.autoup_themes === 'none') return null;
+  const bundled = await bundledAddonsOf(deps, install.application, install.version);
+  const out: Pick<UpdateRequest, 'plugins' | 'themes'> = {};
+  for (const kind of ['plugins', 'themes'] as const) {
+    const policy = install[ADDON_POLICY[kind]];
+    const ids = install[kind]
+      .filter((a) => policy === 'all' || (policy === 'custom' && a.autoup === 'all'))
+      .filter((a) => bundled[kind].some((b) => b.id === a.id && compareAddonVersions(b.version, a.version) > 0))
+      .map((a) => a.id);
+    if (ids.length > 0) out[kind] = ids;
+  }
+  return out.plugins || out.themes ? out : null;
+}
+
+/** What the install gets now: the core to a newer release, else its lagging add-ons; null = nothing. */
+async function wanted(deps: AppDeps, install: Install): Promise<{ to: string; req: UpdateRequest } | null> {
+  const revert = install.autoup_backup === 'all';
+  const core = install.autoup === 'none' ? null : deps.catalog.autoUpdateTarget(install.application, install.version, install.autoup);
+  if (core !== null) return { to: core, req: { version: core, revert } };
+  const addons = await laggingAddons(deps, install);
+  return addons ? { to: 'current', req: { version: 'current', revert, ...addons } } : null;
+}
+
+/** Whether (and how) the install is updated now, and the attempts already made at that target. */
+async function decide(deps: AppDeps, install: Install): Promise<{ to: string; req: UpdateRequest; attempts: number } | null> {
+  if (install.incomplete || !autoupOn(install)) return null;
+  const next = await wanted(deps, install);
+  if (!next) return null;
   if (deps.clock() < (await lastSetback(deps, install.id)) + AUTOUP_HOLD_OFF_SECONDS) return null;
   // The count belongs to the target it was made at: a newer release starts from 0.
-  const attempts = (await lastAutomaticTarget(deps, install.id)) === to ? install.version_autouped_attempts : 0;
-  return attempts >= AUTOUP_MAX_ATTEMPTS ? null : { to, attempts };
+  const attempts = (await lastAutomaticTarget(deps, install.id)) === next.to ? install.version_autouped_attempts : 0;
+  return attempts >= AUTOUP_MAX_ATTEMPTS ? null : { ...next, attempts };
 }
 
 /**
@@ -101,13 +138,13 @@ export async function autoUpdateInstall(deps: AppDeps, installId: string): Promi
   if (!install) return { state: 'idle' };
   const next = await decide(deps, install);
   if (!next) return { state: 'idle' };
-  const backup = install.autoup_backup === 'all';
   let started = false;
   try {
-    await updateApplication(deps, ADMIN_SCOPE, installId, { version: next.to, revert: backup }, { background: false, dryrun: 'none' }, {
+    await updateApplication(deps, ADMIN_SCOPE, installId, next.req, { background: false, dryrun: 'none' }, {
       automatic: true, taskStarted: () => { started = true; },
     });
-    return { state: 'done', from: install.version, to: next.to, backup };
+    const addons = { ...(next.req.plugins ? { plugins: next.req.plugins } : {}), ...(next.req.themes ? { themes: next.req.themes } : {}) };
+    return { state: 'done', from: install.version, to: next.to, backup: next.req.revert === true, ...addons };
   } catch (e) {
     const err = isEngineError(e) ? e : new EngineError('internal_error', { cause: e });
     // CASE: another task holds the install (the runner recorded that refusal): not a try; the next pass looks again.
