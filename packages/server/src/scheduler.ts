@@ -3,10 +3,10 @@ import type { Logger } from './logger';
 
 /**
  * The in-server scheduler: every `intervalSeconds` it deletes expired backups, removes archives of backups that
- * were cut off, and runs the scheduled jobs (automatic backups) this process can claim — several server processes
- * on one state database each run a job at most once between them (see runScheduledJobs). One pass at a time; a
- * pass that throws is logged and the next one runs as usual. The timer does not keep the process alive. Returns a
- * stop function that waits for a running pass.
+ * were cut off, and runs the scheduled jobs (automatic backups, then automatic updates) this process can claim —
+ * several server processes on one state database each run a job at most once between them (see
+ * runScheduledJobs). One pass at a time; a pass that throws is logged and the next one runs as usual. The timer
+ * does not keep the process alive. Returns a stop function that waits for a running pass.
  */
 export function startScheduler(engine: Engine, logger: Logger, intervalSeconds: number): () => Promise<void> {
   if (intervalSeconds <= 0) return async () => undefined;

@@ -45,7 +45,7 @@ export interface ApplicationsService {
   cleanOrphanArchives(): Promise<number>;
   /** Deletes backups whose expiry has passed (the scheduler runs it); returns their ids. */
   pruneExpiredBackups(): Promise<string[]>;
-  /** Runs the scheduled jobs (automatic backups) this process can claim; returns what it ran. */
+  /** Runs the scheduled jobs (automatic backups, automatic updates) this process can claim; returns what it ran. */
   runScheduledJobs(opts: PassOptions): Promise<JobReport[]>;
   /** Whether application databases can be created (a database server is configured). */
   readonly canCreateDatabases: boolean;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Install } from '@installgate/contracts';
 import { ensureMirror, mariadbQuery, requireMariaDbBinaries, requirePhpBinary, startMariaDb, type MariaDbServer } from '@installgate/testkit';
 import { ADMIN_SCOPE } from '../access/actor';
+import { makeInstallRecord } from '../testing/fixtures';
 import { createTempEngine, TEMP_ENGINE_START, type TempEngine } from '../testing/temp-engine';
 import { AUTOUP_HOLD_OFF_SECONDS } from './auto-update';
 
@@ -123,7 +124,8 @@ test('minor stays in its line, all takes the newest automatic release, manual re
   const reports = (await good.engine.apps.runScheduledJobs(PASS)).filter((r) => r.kind === 'autoup');
   expect(reports.filter((r) => r.target === minor.id)).toMatchObject([{ outcome: 'done', detail: { from: '1.0.0', to: '1.0.1', backup: false } }]);
   expect(reports.filter((r) => r.target === all.id)).toMatchObject([{ outcome: 'done', detail: { from: '1.0.0', to: '1.1.0', backup: true } }]);
-  expect(reports.filter((r) => r.target === none.id)).toEqual([]);
+  // Still looked at (its autoup_plugins/themes default to all; testapp-db has none of either), never updated.
+  expect(reports.filter((r) => r.target === none.id)).toEqual([{ kind: 'autoup', target: none.id, outcome: 'idle' }]);
   expect(await record(good, minor.id)).toMatchObject({ version: '1.0.1', version_autouped: '1.0.1', version_autouped_attempts: 0, incomplete: false });
   expect(fs.readFileSync(path.join(minor.path, 'VERSION'), 'utf8').trim()).toBe('1.0.1');
   expect((await good.engine.backups.list(scope, { offset: 0, limit: 50, pid: minor.id })).items).toEqual([]);
@@ -196,4 +198,15 @@ test('a restore in place holds automatic updates off until the hold-off has pass
   expect(await record(good, site.id)).toMatchObject({ version: '1.0.0' });
   expect(await pass(good, site.id, restoredAt + HOLD)).toMatchObject([{ outcome: 'done', detail: { from: '1.0.0', to: '1.0.1' } }]);
   expect(await record(good, site.id)).toMatchObject({ version: '1.0.1', version_autouped: '1.0.1' });
+});
+
+test('an install the catalog cannot place (application gone, unknown version) is left alone, not failed every pass', async () => {
+  const start = TEMP_ENGINE_START + 9000 * HOUR;
+  const gone = makeInstallRecord({ user: 'una', application: 'no-such-app', version: '1.0.0', autoup: 'all' });
+  const odd = makeInstallRecord({ user: 'una', application: 'testapp-db', version: 'not-a-version', autoup: 'all' });
+  await good.engine.installs.insert(gone);
+  await good.engine.installs.insert(odd);
+  expect(await pass(good, gone.id, start)).toMatchObject([{ outcome: 'idle' }]);
+  expect(await pass(good, odd.id, start + HOUR)).toMatchObject([{ outcome: 'idle' }]);
+  expect(await updateTasks(good, gone.id)).toEqual([]);
 });

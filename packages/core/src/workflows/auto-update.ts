@@ -118,10 +118,19 @@ async function wanted(deps: AppDeps, install: Install): Promise<{ to: string; re
   return addons ? { to: 'current', req: { version: 'current', revert, ...addons } } : null;
 }
 
+/**
+ * Catalog answers that mean "nothing to update automatically" rather than a failure to retry: the application has
+ * left the catalog, or the install runs a version the catalog/mirror does not know (an imported site).
+ */
+const NOT_IN_CATALOG: readonly string[] = ['application_not_found', 'invalid_argument_version'];
+
 /** Whether (and how) the install is updated now, and the attempts already made at that target. */
 async function decide(deps: AppDeps, install: Install): Promise<{ to: string; req: UpdateRequest; attempts: number } | null> {
   if (install.incomplete || !autoupOn(install)) return null;
-  const next = await wanted(deps, install);
+  const next = await wanted(deps, install).catch((e: unknown) => {
+    if (isEngineError(e) && NOT_IN_CATALOG.includes(e.errcode)) return null;
+    throw e;
+  });
   if (!next) return null;
   if (deps.clock() < (await lastSetback(deps, install.id)) + AUTOUP_HOLD_OFF_SECONDS) return null;
   // The count belongs to the target it was made at: a newer release starts from 0.
