@@ -43,6 +43,7 @@ beforeEach(async () => {
     const record = makeInstallRecord({
       user: 'u1', application: 'site', version: '1.0.0', url: 'http://u1.example/site', url_domain: 'u1.example', path: dir,
       db_host: '', db_name: '', db_user: '', db_pass: '', db_prefix: '', db_type: '', tables: [], files: ['VERSION', 'index.php', 'owner-file.txt'],
+      version_autouped: '0.9.0', version_autouped_attempts: 2,
     });
     id = record.id;
     await createInstallRepository(db).insert(record);
@@ -82,6 +83,8 @@ test('dry runs: input passes without the folder, all checks it', async () => {
 test('a real update: the release files swap in, the owner\'s files stay, the record follows, nothing left over', async () => {
   const r = await t.engine.apps.update(ADMIN_SCOPE, id, { version: '1.0.1' }, FG);
   expect(r.data).toMatchObject({ version: '1.0.1', version_available: '2.0.0', version_available_minor: '', version_updates_available: 2, incomplete: false });
+  // Any successful update resets the failed automatic tries (spec §7.1); only an automatic one moves version_autouped.
+  expect(r.data).toMatchObject({ version_autouped: '0.9.0', version_autouped_attempts: 0 });
   expect(fs.readFileSync(path.join(dir, 'VERSION'), 'utf8')).toBe('1.0.1\n');
   expect(fs.readFileSync(path.join(dir, 'index.php'), 'utf8')).toContain('site 1.0.1');
   expect(fs.readFileSync(path.join(dir, 'owner-file.txt'), 'utf8')).toBe('mine');
