@@ -38,7 +38,10 @@ export interface Settings {
   apps_dir: string;
   /** Application mirror (`mirror_dir=`, env INSTALLGATE_MIRROR_DIR); '' = the engine's default (<repo>/.cache/app-mirror). */
   mirror_dir: string;
-  /** Seconds between scheduler passes (expired backups, unfinished archives); settings.ini `scheduler_interval=`, 0 = off. */
+  /**
+   * Seconds between scheduler passes (expired backups, unfinished archives, automatic backups and updates);
+   * settings.ini `scheduler_interval=`, 0 = off.
+   */
   scheduler_interval: number;
 }
 
