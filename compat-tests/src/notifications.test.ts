@@ -134,6 +134,28 @@ test('a backup to a location that refuses the login: the backup_error mail with 
   expect(sink.received).toHaveLength(4);
 });
 
+test('v1 edit to `all` (the 14 v1 types), then a backup, a restore and a stage clone: one mail each, the clone names its new URL', async () => {
+  const e = await h.v1({ cmd: 'edit', id: site.id, user: 'carol', notification: 'all' });
+  expect(e.body).toMatchObject({ result: true, errcode: null });
+  const record = (await h.v2('get', `/installs/${site.id}`).query({ user: 'carol' })).body.data;
+  expect(record.notification).toHaveLength(14);
+  expect(record.notification).not.toContain('sync');
+  // A restore brings back the record as it was backed up, notification list included: back up after the edit.
+  const b = await h.v2('post', `/installs/${site.id}/backup`).send({ user: 'carol' });
+  expect(readMail(await sink.nth(5)).subject).toBe('Backup created: Notify Site');
+  const r = await h.v2('post', `/backups/${b.body.data.id}/restore`).send({ user: 'carol' });
+  expect(r.body).toMatchObject({ result: true, errcode: null });
+  const restored = readMail(await sink.nth(6));
+  expect(restored.subject).toBe('Restored: Notify Site');
+  expect(restored.text).toMatch(/^Event: +restore$/m);
+  const c = await h.v2('post', `/installs/${site.id}/clone`).send({ user: 'carol', url: `${h.site}/notify-stage`, stage: true });
+  expect(c.body).toMatchObject({ result: true, errcode: null });
+  const cloned = readMail(await sink.nth(7));
+  expect(cloned.subject).toBe('Cloned: Notify Site');
+  expect(cloned.text).toContain(`URL:        ${h.site}/notify-stage`);
+  expect(cloned.text).toMatch(new RegExp(`^Install id: +${c.body.data.id}$`, 'm'));
+});
+
 test('SMTP down: the operation still succeeds and the failed send is in the activity log as an error', async () => {
   await sink.stop();
   const b = await h.v2('post', `/installs/${site.id}/backup`).send({ user: 'carol' });
@@ -147,7 +169,7 @@ test('SMTP down: the operation still succeeds and the failed send is in the acti
   expect(failed).toHaveLength(1);
   expect(failed[0]).toMatchObject({ install: site.id, message: expect.stringMatching(/^The backup notification to carol@example\.test could not be sent: E[A-Z]+: .*ECONNREFUSED/) });
   const sent = logs.filter((l) => l.cmd === 'notifications/send' && l.severity === 'notice');
-  expect(sent).toHaveLength(4);
+  expect(sent).toHaveLength(7);
   expect(JSON.stringify(logs)).not.toContain(SMTP_PASS);
   expect(h.logLines.join('')).not.toContain(SMTP_PASS);
 });
