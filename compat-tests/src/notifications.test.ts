@@ -156,6 +156,18 @@ test('v1 edit to `all` (the 14 v1 types), then a backup, a restore and a stage c
   expect(cloned.text).toMatch(new RegExp(`^Install id: +${c.body.data.id}$`, 'm'));
 });
 
+test('v2 edit to the v2-only `sync` type, then a sync from the stage: the sync mail', async () => {
+  const e = await h.v2('post', `/installs/${site.id}`).send({ user: 'carol', notification: ['sync', 'sync_error'] });
+  expect(e.body).toMatchObject({ result: true, errcode: null });
+  expect((await h.v1({ cmd: 'view', id: site.id, user: 'carol' })).body.data['list-notification']).toBe('sync,sync_error');
+  const r = await h.v2('post', `/installs/${site.id}/sync`).send({ user: 'carol' });
+  expect(r.body).toMatchObject({ result: true, errcode: null });
+  const synced = readMail(await sink.nth(8));
+  expect(synced.subject).toBe('Synced: Notify Site');
+  expect(synced.text).toMatch(/^Event: +sync$/m);
+  await h.v2('post', `/installs/${site.id}`).send({ user: 'carol', notification: ['backup'] }).expect(200);
+});
+
 test('SMTP down: the operation still succeeds and the failed send is in the activity log as an error', async () => {
   await sink.stop();
   const b = await h.v2('post', `/installs/${site.id}/backup`).send({ user: 'carol' });
@@ -169,7 +181,7 @@ test('SMTP down: the operation still succeeds and the failed send is in the acti
   expect(failed).toHaveLength(1);
   expect(failed[0]).toMatchObject({ install: site.id, message: expect.stringMatching(/^The backup notification to carol@example\.test could not be sent: E[A-Z]+: .*ECONNREFUSED/) });
   const sent = logs.filter((l) => l.cmd === 'notifications/send' && l.severity === 'notice');
-  expect(sent).toHaveLength(7);
+  expect(sent).toHaveLength(8);
   expect(JSON.stringify(logs)).not.toContain(SMTP_PASS);
   expect(h.logLines.join('')).not.toContain(SMTP_PASS);
 });
