@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSftpServer, type SftpTestServer } from '@installgate/storage/dist/test-servers';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '@installgate/testkit';
+import { ensureMirror, freePort, startSmtpSink, type ReceivedMail, type SmtpSink } from '@installgate/testkit';
 import { startAppHarness, type AppHarness } from './app-harness';
+import { startServerProcess } from './server-process';
 
 /**
  * E-mail notifications (spec §8.3) end to end: real installs and backups through v2 and v1, a real SMTP server on
@@ -185,3 +186,52 @@ test('SMTP down: the operation still succeeds and the failed send is in the acti
   expect(JSON.stringify(logs)).not.toContain(SMTP_PASS);
   expect(h.logLines.join('')).not.toContain(SMTP_PASS);
 });
+
+describe('the server binary reads smtp_* from settings.ini', () => {
+  const KEY = 'notify-binary-key-0123456789';
+  let dir: string;
+  let relay: SmtpSink;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-notify-bin-'));
+    relay = await startSmtpSink({ auth: { user: 'relay', pass: SMTP_PASS } });
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A data directory whose settings.ini holds `lines`, and the environment of a server on it. */
+  async function home(name: string, lines: string[]): Promise<Record<string, string>> {
+    const h = path.join(dir, name);
+    fs.mkdirSync(h);
+    fs.writeFileSync(path.join(h, 'settings.ini'), ['embedded_db=no', 'admin=admin', ...lines, ''].join('\n'), { mode: 0o600 });
+    return { INSTALLGATE_HOME: h, INSTALLGATE_PORT: String(await freePort()), INSTALLGATE_API_KEY: KEY, INSTALLGATE_MIRROR_DIR: await ensureMirror() };
+  }
+
+  test('an install through the real server mails its owner', async () => {
+    const server = await startServerProcess(await home('ok', ['smtp_host=127.0.0.1', `smtp_port=${relay.port}`, 'smtp_secure=none', 'smtp_user=relay', `smtp_pass=${SMTP_PASS}`, 'smtp_from=ig@example.test']));
+    try {
+      const call = async (method: string, url: string, body: unknown) => (await fetch(`${server.url}${url}`, {
+        method, headers: { 'X-API-KEY': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000),
+      })).json() as Promise<{ result: boolean; data: { id: string } }>;
+      const site = `http://127.0.0.1:${await freePort()}`;
+      expect((await call('POST', '/users', { id: 'dana', email: 'dana@example.test', websites: [{ vhosts: { [site]: 'public_html' } }] })).result).toBe(true);
+      const r = await call('POST', '/browser/testapp-static/install', { user: 'dana', url: `${site}/static`, sitetitle: 'Binary Site', notification: ['install'] });
+      expect(r.result).toBe(true);
+      const mail = await relay.nth(1);
+      expect(mail).toMatchObject({ to: ['dana@example.test'], from: 'ig@example.test', user: 'relay' });
+      expect(readMail(mail).subject).toBe('Installed: Binary Site');
+    } finally {
+      await server.stop();
+    }
+    expect(server.output()).not.toContain(SMTP_PASS);
+  });
+
+  test('a broken smtp setting stops the start, naming it and not the password', async () => {
+    const env = await home('bad', ['smtp_host=127.0.0.1', 'smtp_user=relay', `smtp_pass=${SMTP_PASS}`, 'smtp_from=not an address']);
+    const failed = await startServerProcess(env).then(() => null, (e: unknown) => String(e));
+    expect(failed).toMatch(/smtp_from/);
+    expect(failed).not.toContain(SMTP_PASS);
+  });
+});
+
