@@ -49,3 +49,7 @@ export {
 export { zManifest, type Manifest, type ManifestVersion, type UpdateMode } from './applications/manifest-schema';
 export { loadManifests, loadManifestFile, type LoadedManifest } from './applications/load-manifests';
 export { compareVersions, isMinorUpdate, isVersion, newestFirst } from './applications/versions';
+
+export { createNotifier, type Notifier, type NotificationEvent } from './notifications/notifier';
+export { TASK_NOTIFICATIONS, NOTIFICATION_MAILS, notificationForTask } from './notifications/notification-events';
+export { SMTP_SECURE, checkSmtpSettings, type SmtpSettings, type SmtpSecure } from './notifications/smtp-settings';
