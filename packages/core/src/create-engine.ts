@@ -9,6 +9,7 @@ import { createUsersService, type UsersService } from './users/users-service';
 import { createInstallsService, type InstallsService } from './installs/installs-service';
 import { createBackupsService, type BackupsService } from './backups/backups-service';
 import { createBackupRepository } from './backups/backup-repository';
+import { createAutoBackupKinds } from './backups/auto-backup-kinds';
 import { createBackupObjects } from './backups/backup-objects';
 import { createTemplatesService, type TemplatesService } from './templates/templates-service';
 import { createTasksService, type TasksService } from './tasks/tasks-service';
@@ -100,7 +101,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const tasks = createTasksService(ctx, vis, logs);
   const users = createUsersService(ctx, { vis, logs });
   const installs = createInstallsService(ctx, { vis, logs, locations, schedules, tasks });
-  const templates = createTemplatesService(ctx, { vis, logs });
+  const templates = createTemplatesService(ctx, { vis, logs, users });
   const backups = createBackupsService(ctx, { vis, logs });
   const nodeId = deps.nodeId ?? `${process.pid}@${Date.now()}`;
   const runtime = deps.runtime ?? REAL_RUNTIME;
@@ -111,6 +112,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     dbServer: settings.dbUrl ? runtime.database.parseDbUrl(settings.dbUrl) : null,
     users, installs, installsRepo, resources: createInstallResources(ctx.db),
     backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
+    autoBackups: createAutoBackupKinds(ctx.db), nodeId,
     locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled }), agent: AGENT_VERSION,
   });
   return {

@@ -14,6 +14,11 @@ export interface EngineSettings {
   appsDir?: string;
   /** The local application mirror (release archives + releases.json). Absolute; default `<repo>/.cache/app-mirror`. */
   mirrorDir?: string;
+  /**
+   * Where captured templates (archive + images) are kept. Absolute; the server passes `<INSTALLGATE_HOME>/templates`;
+   * default `<repo>/data/templates` (the server's default home is `./data`).
+   */
+  templatesDir?: string;
   /** The MariaDB server where application databases are created (`mysql://user:pass@host:port`); none: callers give db_*. */
   dbUrl?: string;
   /** Outgoing mail for notifications (spec §8.3); off without a host. */
@@ -28,6 +33,9 @@ const REPO_ROOT = resolve(__dirname, '../../..');
 export const DEFAULT_APPS_DIR = resolve(REPO_ROOT, 'apps');
 /** Default of `mirrorDir`: where scripts/provision/build-app-mirror.sh builds the mirror for development and tests. */
 export const DEFAULT_MIRROR_DIR = resolve(REPO_ROOT, '.cache', 'app-mirror');
+
+/** Default of `templatesDir`. */
+export const DEFAULT_TEMPLATES_DIR = resolve(REPO_ROOT, 'data', 'templates');
 
 /** The defaults the server applies when settings.ini is silent. */
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = Object.freeze({
@@ -45,7 +53,7 @@ export function checkEngineSettings(s: EngineSettings): EngineSettings {
   if (!/^[A-Za-z0-9._@-]{1,64}$/.test(s.admin)) throw bad('admin', 'settings: admin must be a valid username.');
   if (!s.homesRoot.startsWith('/')) throw bad('homesRoot', 'settings: homesRoot must be an absolute path.');
   if (!['none', 'minor', 'all'].includes(s.defaultAutoup)) throw bad('defaultAutoup', 'settings: defaultAutoup must be none, minor or all.');
-  for (const field of ['appsDir', 'mirrorDir'] as const) {
+  for (const field of ['appsDir', 'mirrorDir', 'templatesDir'] as const) {
     const dir = s[field];
     if (dir !== undefined && (typeof dir !== 'string' || !isAbsolute(dir))) throw bad(field, `settings: ${field} must be an absolute path.`);
   }
@@ -55,6 +63,7 @@ export function checkEngineSettings(s: EngineSettings): EngineSettings {
     defaultAutoup: s.defaultAutoup,
     appsDir: resolve(s.appsDir ?? DEFAULT_APPS_DIR),
     mirrorDir: resolve(s.mirrorDir ?? DEFAULT_MIRROR_DIR),
+    templatesDir: resolve(s.templatesDir ?? DEFAULT_TEMPLATES_DIR),
     dbUrl: s.dbUrl || undefined,
     smtp: checkSmtpSettings(s.smtp) ?? undefined,
     notificationDisabled: checkDisabledNotifications(s.notificationDisabled),

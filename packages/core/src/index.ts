@@ -41,6 +41,7 @@ export { BUILTIN_SCHEDULES, type SchedulesService, type ScheduleInsert } from '.
 
 export { makeInstallRecord, makeBackupRecord, makeTemplateRecord } from './testing/fixtures';
 export { createTempEngine, TEMP_ENGINE_START, type TempEngine } from './testing/temp-engine';
+export { makePng } from './testing/make-png';
 
 export {
   createCatalog, dateToUnix, type Catalog, type CatalogOptions, type BrowserQuery, type VersionsAvailable, type UpdateInfo,
@@ -49,6 +50,8 @@ export {
 export { zManifest, type Manifest, type ManifestVersion, type UpdateMode } from './applications/manifest-schema';
 export { loadManifests, loadManifestFile, type LoadedManifest } from './applications/load-manifests';
 export { compareVersions, isMinorUpdate, isVersion, newestFirst } from './applications/versions';
+export { SCHEDULED_JOBS, DEFAULT_LEASE_SECONDS, type JobReport, type PassOptions, type ScheduledJobName } from './scheduler/run-scheduled-jobs';
+export { KIND_PERIOD, DUE_SLACK_SECONDS, AUTO_BACKUP_KINDS, type AutoBackupKind } from './workflows/auto-backup-rules';
 
 export { createNotifier, type Notifier, type NotificationEvent } from './notifications/notifier';
 export { TASK_NOTIFICATIONS, NOTIFICATION_MAILS, notificationForTask } from './notifications/notification-events';

@@ -16,6 +16,8 @@ export const TEMPLATE_OWN_RULES: readonly FieldRule[] = renames(
     'template-image': 'template_image',
     'template-icon': 'template_icon',
     'template-appcategory': 'template_appcategory',
+    'template-size': 'template_size',
+    'template-sha256': 'template_sha256',
   },
 );
 

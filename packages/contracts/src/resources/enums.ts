@@ -17,6 +17,11 @@ export const TASK_STATUSES = ['queued', 'processing', 'complete', 'failed'] as c
 export const USER_TYPES = ['user', 'reseller'] as const;
 export const LOG_SEVERITIES = ['notice', 'info', 'error'] as const;
 export const TEMPLATE_SCOPES = ['user', 'admin', 'app'] as const;
+/** Applications Browser categories a template of scope `app` is listed under (spec §2.2 `appcategory`). */
+export const TEMPLATE_APP_CATEGORIES = [
+  '_categories_contentmanagementsystems', '_categories_communitysoftware', '_categories_ecommerceandbusiness',
+  '_categories_imagesandfiles', '_categories_surveysandstatistics', '_categories_miscellaneous',
+] as const;
 export const DRYRUN = ['none', 'input', 'all'] as const;
 
 export const zAutoup = z.enum(AUTOUP);

@@ -14,6 +14,10 @@ export const zTemplateOwn = z.object({
   template_image: z.string(),
   template_icon: z.string(),
   template_appcategory: z.string(),
+  /** ours: bytes of the captured archive. */
+  template_size: z.number().int().nonnegative(),
+  /** ours: sha256 (hex) of the captured archive, checked before an install unpacks it. */
+  template_sha256: z.string(),
 });
 
 export const zTemplate = zTemplateOwn.merge(zInstall).strict();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requirePhpBinary } from '@installgate/testkit';
 import type { DbCredentials } from '../runtime/db-server';
-import { parseWpConfig, renderWpConfig, rewriteWpConfig } from './wordpress-config';
+import { parseWpConfig, renderWpConfig, renewWpSalts, rewriteWpConfig } from './wordpress-config';
 
 const nasty: DbCredentials = { db_host: '127.0.0.1:3307', db_name: 'wp_db', db_user: 'wp_user', db_pass: `a'b\\c"$d$1 {$x} \\'`, db_prefix: 'wp_' };
 
@@ -24,6 +24,20 @@ function phpDefines(text: string): Record<string, string> {
 }
 
 describe('wp-config.php', () => {
+  it('renews every key and salt, and nothing else', () => {
+    const text = renderWpConfig(nasty);
+    const renewed = renewWpSalts(text);
+    const before = phpDefines(text);
+    const after = phpDefines(renewed);
+    expect(after.authKey).toMatch(/^[A-Za-z0-9+/]{64}$/);
+    expect(after.authKey).not.toBe(before.authKey);
+    expect({ ...after, authKey: '' }).toEqual({ ...before, authKey: '' });
+    const salts = (t: string) => t.split('\n').filter((l) => /_(KEY|SALT)'/.test(l));
+    expect(salts(renewed)).toHaveLength(8);
+    salts(renewed).forEach((l, i) => expect(l).not.toBe(salts(text)[i]));
+    expect(renewed.split('\n').filter((l) => !/_(KEY|SALT)'/.test(l))).toEqual(text.split('\n').filter((l) => !/_(KEY|SALT)'/.test(l)));
+  });
+
   it('renders values PHP reads back exactly, with random salts and core updates off', () => {
     const text = renderWpConfig(nasty);
     expect(phpDefines(text)).toMatchObject({ name: 'wp_db', user: 'wp_user', pass: nasty.db_pass, host: '127.0.0.1:3307', prefix: 'wp_', autoup: false });

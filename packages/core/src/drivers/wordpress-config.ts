@@ -83,6 +83,16 @@ export function rewriteWpConfig(text: string, db: DbCredentials): string {
   return out.replace(PREFIX_RE, () => `$table_prefix = ${phpString(db.db_prefix)};`);
 }
 
+/**
+ * `text` with every literal authentication key and salt replaced by a fresh random one (those it does not define
+ * as literals are left alone). A site made from a copy (a template) must not share its cookie secrets with others.
+ */
+export function renewWpSalts(text: string): string {
+  let out = text;
+  for (const name of SALT_NAMES) out = out.replace(defineRe(name), () => `define( '${name}', ${phpString(randomBytes(48).toString('base64'))} )`);
+  return out;
+}
+
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,

@@ -4,10 +4,10 @@ import type { Notification } from '@installgate/contracts';
  * Which notification (spec §8.3) a finished task sends, by the task's `cmd` (spec §6) and outcome. Commands not
  * listed send none: §8.3 has no type for imports, uninstalls, edits, backup deletes or backup imports.
  *
- * Wired in this release: install, clone, backup, restore (in place and to a new URL) and sync. The update,
- * plugin-update and template rows name the commands those operations run as; they mail as soon as such a task
- * runs. `update_available` and `plugin_update_available` come from a check, not a task: the code that finds a
- * newer version calls `Notifier.notify` (see notifier.ts).
+ * Running in this release: install (also from a template), clone, backup (also automatic), restore (in place and
+ * to a new URL), sync, update and template. The plugin-update row names the command plugin updates will run as;
+ * they mail as soon as such a task runs. `update_available` and `plugin_update_available` come from a check, not
+ * a task: the code that finds a newer version calls `Notifier.notify` (see notifier.ts).
  */
 export const TASK_NOTIFICATIONS = {
   'browser/install': { complete: 'install', failed: 'install_error' },

@@ -126,7 +126,7 @@ export function makeBackupRecord(overrides: Partial<Backup> = {}): Backup {
 export function makeTemplateRecord(overrides: Partial<Template> = {}): Template {
   const {
     template_name, template_desc, template_scope, template_application, template_filename, template_install,
-    template_time, template_image, template_icon, template_appcategory, ...rest
+    template_time, template_image, template_icon, template_appcategory, template_size, template_sha256, ...rest
   } = overrides;
   const install = makeInstallRecord({ ...rest, id: rest.id ?? newRecordId() });
   const name = template_name ?? 'My Template Example';
@@ -142,6 +142,8 @@ export function makeTemplateRecord(overrides: Partial<Template> = {}): Template 
     template_image: template_image ?? '',
     template_icon: template_icon ?? '',
     template_appcategory: template_appcategory ?? '',
+    template_size: template_size ?? 0,
+    template_sha256: template_sha256 ?? '',
   };
   return checkRecord(zTemplate, record, 'makeTemplateRecord');
 }

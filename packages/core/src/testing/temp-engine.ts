@@ -34,7 +34,7 @@ export async function createTempEngine(opts: { settings?: Partial<EngineSettings
   let now = TEMP_ENGINE_START;
   const engine = await createEngine({
     db: openStore({ client: 'sqlite3', filename }),
-    settings: { ...DEFAULT_ENGINE_SETTINGS, homesRoot: '/home', ...opts.settings },
+    settings: { ...DEFAULT_ENGINE_SETTINGS, homesRoot: '/home', templatesDir: join(dir, 'templates'), ...opts.settings },
     clock: () => now,
     logger: opts.logger,
   });

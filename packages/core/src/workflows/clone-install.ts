@@ -14,6 +14,7 @@ import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import type { AppDeps, RunOptions } from './app-deps';
+import { createFolderStep } from './create-folder-step';
 import { copyEntries } from './copy-files';
 import { copyTables } from './copy-tables';
 import { currentContents } from './install-contents';
@@ -111,18 +112,7 @@ function steps(deps: AppDeps): Step<Run>[] {
         return async () => { await deps.installsRepo.remove(run.plan.id); await deps.resources.forget(run.plan.id); };
       },
     },
-    {
-      name: 'create-folder', message: '_tasks_shared_preparing', percent: [5, 10],
-      async run(run) {
-        const dir = run.plan.target.dir;
-        if (fs.existsSync(dir)) return;
-        let top = dir;
-        while (!fs.existsSync(path.dirname(top))) top = path.dirname(top);
-        await fs.promises.mkdir(dir, { recursive: true });
-        await deps.resources.record(run.plan.id, { created_path: top });
-        return async () => { await fs.promises.rm(top, { recursive: true, force: true }); };
-      },
-    },
+    createFolderStep<Run>(deps),
     {
       name: 'create-database', message: '_tasks_shared_creatingdatabase', percent: [10, 15],
       async run(run) {

@@ -4,6 +4,7 @@ import { EngineError, invalidArgument, type Install, type Task } from '@installg
 import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
+import { createFolderStep } from './create-folder-step';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
 import { checkEmpty, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
@@ -11,6 +12,7 @@ import { runWorkflow, type Step } from '../tasks/run-workflow';
 import { numericVersion, satisfiesRange } from './version-range';
 import { checkBackupPolicy } from './backup-policy';
 import { releaseSha256 } from './release-checksum';
+import { installFromTemplate } from './install-from-template';
 
 /** What an install call answers: the new record, or a task when backgrounded, or a passed dry run. */
 export interface OperationResult<T> {
@@ -20,7 +22,7 @@ export interface OperationResult<T> {
 }
 
 /** Everything decided before the task starts (the preflight's result). */
-interface Plan {
+export interface InstallPlan {
   req: InstallRequest;
   manifest: ManifestPort;
   version: string;
@@ -34,7 +36,7 @@ interface Plan {
 
 /** Mutable state of the running workflow. */
 interface Run {
-  plan: Plan;
+  plan: InstallPlan;
   db: DbCredentials | null;
   entries: string[];
   version: string;
@@ -44,7 +46,7 @@ interface Run {
 }
 
 /** Preflight, part 1 (dryrun=input stops here): input, application, version, URL, folder, fields. */
-async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest): Promise<Plan> {
+export async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest): Promise<InstallPlan> {
   const manifest = deps.catalog.manifest(req.application);
   const version = req.version ?? deps.catalog.newestInstallable(req.application);
   const release = deps.catalog.get(req.application, { version })[0];
@@ -57,22 +59,14 @@ async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest): Pro
     throw new EngineError('empty_argument_db_name', { errfield: 'db_name' });
   }
   const content = contentChoice(req.content);
-  if (content.kind === 'template') {
-    try {
-      await deps.templates.get(scope, content.id);
-    } catch (e) {
-      // The template was named by `content`, not by an `id` of this call.
-      if (e instanceof EngineError && e.errcode === 'template_not_found') throw new EngineError('template_not_found', { errfield: 'content', message: `No template ${content.id} for this user; content is yes, no or a template id.` });
-      throw e;
-    }
-    throw new EngineError('not_implemented', { errfield: 'content', message: 'Installing from a template is not available in this release yet; use content=yes or no.' });
-  }
+  // Template content is installed by install-from-template, which checks the input here with content=no.
+  if (content.kind === 'template') throw invalidArgument('content');
   await checkBackupPolicy(deps, scope, req);
   return { req, manifest, version, target, fields, prefix, givenDb, content: content.kind, id: newRecordId() };
 }
 
 /** Preflight, part 2 (dryrun=all and every real run): requirements, disk space, database connection. */
-async function checkEnvironment(deps: AppDeps, plan: Plan): Promise<void> {
+export async function checkEnvironment(deps: AppDeps, plan: InstallPlan): Promise<void> {
   const release = deps.catalog.get(plan.req.application, { version: plan.version })[0]!;
   const req = release.requirements;
   const php = numericVersion(await deps.runtime.phpVersion());
@@ -141,19 +135,7 @@ function steps(deps: AppDeps): Step<Run>[] {
         return async () => { await deps.installsRepo.remove(run.plan.id); await deps.resources.forget(run.plan.id); };
       },
     },
-    {
-      name: 'create-folder', message: '_tasks_shared_preparing', percent: [5, 10],
-      async run(run) {
-        const dir = run.plan.target.dir;
-        if (fs.existsSync(dir)) return;
-        // The topmost folder we create is the one to remove again (and on uninstall).
-        let top = dir;
-        while (!fs.existsSync(path.dirname(top))) top = path.dirname(top);
-        await fs.promises.mkdir(dir, { recursive: true });
-        await deps.resources.record(run.plan.id, { created_path: top });
-        return async () => { await fs.promises.rm(top, { recursive: true, force: true }); };
-      },
-    },
+    createFolderStep<Run>(deps),
     {
       name: 'create-database', message: '_tasks_shared_creatingdatabase', percent: [10, 20],
       async run(run) {
@@ -236,6 +218,8 @@ function steps(deps: AppDeps): Step<Run>[] {
  * answer the record; background calls answer the task after the preflight (`quick`: before the environment checks).
  */
 export async function installApplication(deps: AppDeps, scope: Scope, req: InstallRequest, opts: RunOptions): Promise<OperationResult<Install>> {
+  const content = contentChoice(req.content);
+  if (content.kind === 'template') return installFromTemplate(deps, scope, req, content.id, opts);
   const plan = await checkInput(deps, scope, req);
   if (opts.dryrun === 'input') return { data: null, dryrun: true };
   if (opts.dryrun === 'all' || opts.background !== 'quick') await checkEnvironment(deps, plan);

@@ -1,8 +1,8 @@
 import type { ApplicationVersion } from '@installgate/contracts';
 import type { DbCredentials, DbServer } from '../runtime/db-server';
-import type { AddonList as Addons, InstallFields, RelocateInput } from '../drivers/app-driver';
+import type { AddonList as Addons, InstallFields, RelocateInput, UpdateSupport } from '../drivers/app-driver';
 
-export type { DbCredentials, DbServer, InstallFields, Addons, RelocateInput };
+export type { DbCredentials, DbServer, InstallFields, Addons, RelocateInput, UpdateSupport };
 
 /*
  * What the install workflows need from the catalog, the database runtime and the application drivers, as narrow
@@ -28,6 +28,10 @@ export interface CatalogPort {
   newestInstallable(appId: string): string;
   release(appId: string, version: string): { archive: string; sha256: string; size: number; version: string };
   updateInfo(appId: string, fromVersion: string): { version_available: string; version_available_minor: string; version_updates_available: number };
+  /** Where an update without a version goes from `fromVersion` (policy `all`: newest minor or major); null: nowhere. */
+  autoUpdateTarget(appId: string, fromVersion: string, policy: 'none' | 'minor' | 'all'): string | null;
+  /** How an install at `from` may reach `to`: minor, major, manual, or none. Throws invalid_argument_version. */
+  upgradeFrom(appId: string, from: string, to: string): 'minor' | 'major' | 'manual' | 'none';
 }
 
 export interface DatabasePort {
@@ -45,12 +49,15 @@ export interface DriverPort {
   readonly usesDatabase: boolean;
   install(i: { dir: string; url: string; db: DbCredentials | null; fields: InstallFields; content: 'yes' | 'no'; dbHostForInstall?: string }): Promise<{ version: string; tables: string[]; addons?: Addons }>;
   detect(dir: string): Promise<{ version: string; db: DbCredentials | null; fields: Partial<InstallFields> } | null>;
-  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields> }): Promise<void>;
+  /** `login`: the administrator to change (default: the application's first one). */
+  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string }): Promise<void>;
   setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
   addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<Addons>;
   version(dir: string): Promise<string>;
   relocate?(i: RelocateInput): Promise<void>;
+  renewSecrets?(i: { dir: string }): Promise<void>;
+  readonly update?: UpdateSupport;
 }
 
 export interface RuntimePort {

@@ -23,9 +23,11 @@ import type { DbCredentials } from './ports';
 import { planRestore, type RestorePlan, type RestoreRequest } from './restore-plan';
 import { renamePrefix, swapFiles, swapTables, type Swap } from './restore-swap';
 import { folderBusy, folderLockKey } from './resolve-target';
+import { makeFolder } from './create-folder-step';
 import { recordDb } from './uninstall-application';
 
-interface Run {
+/** Mutable state of a running restore (install-from-template runs the same steps). */
+export interface RestoreRun {
   plan: RestorePlan;
   db: DbCredentials | null;
   createdDb: { db_name: string; db_user: string } | null;
@@ -61,7 +63,8 @@ async function countRows(db: DbCredentials, tables: string[]): Promise<Record<st
   });
 }
 
-function steps(deps: AppDeps): Step<Run>[] {
+/** The restore steps; an install from a template runs them too, with its own step before save-record. */
+export function restoreSteps(deps: AppDeps): Step<RestoreRun>[] {
   const database = deps.runtime.database;
   return [
     {
@@ -70,10 +73,8 @@ function steps(deps: AppDeps): Step<Run>[] {
         const { plan } = run;
         const undo: (() => Promise<void>)[] = [];
         try {
-          if (!fs.existsSync(plan.dir)) {
-            let top = plan.dir;
-            while (!fs.existsSync(path.dirname(top))) top = path.dirname(top);
-            await fs.promises.mkdir(plan.dir, { recursive: true });
+          const top = await makeFolder(plan.dir);
+          if (top) {
             run.createdDir = top;
             undo.push(() => fs.promises.rm(top, { recursive: true, force: true }));
           }
@@ -260,7 +261,7 @@ export async function restoreBackup(deps: AppDeps, scope: Scope, id: string, req
   const secrets = [backup.db_pass, req.db_pass ?? ''].filter((s) => s !== '');
   const cmd = mode === 'restore' ? 'backups/restore' : 'backups/restoreto';
   const entry = { user: plan.owner, cmd, install: plan.installId, url: plan.url, title: backup.title, backup_location: backup.backup_location };
-  const run: Run = { plan, db: null, createdDb: null, createdDir: '', scratch: '', staged: '', manifest: [], names: [], swaps: [] };
+  const run: RestoreRun = { plan, db: null, createdDb: null, createdDir: '', scratch: '', staged: '', manifest: [], names: [], swaps: [] };
   const { task } = await deps.runner.run({
     cmd, user: plan.owner, installId: plan.installId, url: plan.url, title: backup.title, label: '_tasks_restoring',
     payload: { backup: id, install: plan.installId, url: plan.url }, lockInstall: [plan.installId, folderLockKey(plan.dir)], secrets,
@@ -268,7 +269,7 @@ export async function restoreBackup(deps: AppDeps, scope: Scope, id: string, req
   }, async (t) => {
     try {
       if (opts.background === 'quick') await preflight();
-      await runWorkflow(steps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: plan.installId, detail: String(e) }));
+      await runWorkflow(restoreSteps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: plan.installId, detail: String(e) }));
     } catch (e) {
       const err = e instanceof EngineError ? e : new EngineError('internal_error', { cause: e });
       await deps.logs.write({ ...entry, severity: 'error', message: `Restoring ${backup.backup_filename} to ${plan.url} failed: ${err.message}` }, secrets);

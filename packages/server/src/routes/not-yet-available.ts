@@ -8,7 +8,6 @@ import type { OpContext, OpHandler, OpTable } from '../operation';
  */
 export const NOT_YET_AVAILABLE = {
   'browser.migrate': null,
-  'installs.update': 'install', 'installs.template': 'install',
   'plugins.list': 'install', 'plugins.get': 'install', 'plugins.edit': 'install', 'plugins.uninstall': 'install',
   'themes.list': 'install', 'themes.get': 'install', 'themes.edit': 'install', 'themes.uninstall': 'install',
   'users.login': 'user',
