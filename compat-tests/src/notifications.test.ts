@@ -166,7 +166,15 @@ test('v2 edit to the v2-only `sync` type, then a sync from the stage: the sync m
   const synced = readMail(await sink.nth(8));
   expect(synced.subject).toBe('Synced: Notify Site');
   expect(synced.text).toMatch(/^Event: +sync$/m);
-  await h.v2('post', `/installs/${site.id}`).send({ user: 'carol', notification: ['backup'] }).expect(200);
+});
+
+test('capturing a template from the install (v2 list [template]): the template mail', async () => {
+  await h.v2('post', `/installs/${site.id}`).send({ user: 'carol', notification: ['template', 'backup'] }).expect(200);
+  const r = await h.v2('post', `/installs/${site.id}/template`).send({ user: 'carol', name: 'Notify Starter' });
+  expect(r.body).toMatchObject({ result: true, errcode: null });
+  const mail = readMail(await sink.nth(9));
+  expect(mail.subject).toBe('Template created: Notify Site');
+  expect(mail.text).toMatch(/^Event: +template$/m);
 });
 
 test('SMTP down: the operation still succeeds and the failed send is in the activity log as an error', async () => {
@@ -182,7 +190,7 @@ test('SMTP down: the operation still succeeds and the failed send is in the acti
   expect(failed).toHaveLength(1);
   expect(failed[0]).toMatchObject({ install: site.id, message: expect.stringMatching(/^The backup notification to carol@example\.test could not be sent: E[A-Z]+: .*ECONNREFUSED/) });
   const sent = logs.filter((l) => l.cmd === 'notifications/send' && l.severity === 'notice');
-  expect(sent).toHaveLength(8);
+  expect(sent).toHaveLength(9);
   expect(JSON.stringify(logs)).not.toContain(SMTP_PASS);
   expect(h.logLines.join('')).not.toContain(SMTP_PASS);
 });
