@@ -177,6 +177,16 @@ test('capturing a template from the install (v2 list [template]): the template m
   expect(mail.text).toMatch(/^Event: +template$/m);
 });
 
+test('an update (v2 install at 1.0.0 with [update, update_error]): no install mail, then the update mail', async () => {
+  const r = await h.v2('post', '/browser/testapp-static/install').send({ user: 'carol', url: `${h.site}/old`, sitetitle: 'Old Static', version: '1.0.0', notification: ['update', 'update_error'] });
+  expect(r.body).toMatchObject({ result: true, errcode: null });
+  const u = await h.v2('post', `/installs/${r.body.data.id}/update`).send({ user: 'carol', version: '1.1.0' });
+  expect(u.body).toMatchObject({ result: true, errcode: null });
+  const mail = readMail(await sink.nth(10));
+  expect(mail.subject).toBe('Updated: Old Static');
+  expect(mail.text).toMatch(/^Event: +update$/m);
+});
+
 test('SMTP down: the operation still succeeds and the failed send is in the activity log as an error', async () => {
   await sink.stop();
   const b = await h.v2('post', `/installs/${site.id}/backup`).send({ user: 'carol' });
@@ -190,7 +200,7 @@ test('SMTP down: the operation still succeeds and the failed send is in the acti
   expect(failed).toHaveLength(1);
   expect(failed[0]).toMatchObject({ install: site.id, message: expect.stringMatching(/^The backup notification to carol@example\.test could not be sent: E[A-Z]+: .*ECONNREFUSED/) });
   const sent = logs.filter((l) => l.cmd === 'notifications/send' && l.severity === 'notice');
-  expect(sent).toHaveLength(9);
+  expect(sent).toHaveLength(10);
   expect(JSON.stringify(logs)).not.toContain(SMTP_PASS);
   expect(h.logLines.join('')).not.toContain(SMTP_PASS);
 });
