@@ -211,7 +211,7 @@ export async function cloneInstall(deps: AppDeps, scope: Scope, sourceScope: Sco
     wsLabel: plan.target.resolved.website.label, label: '_tasks_cloning',
     payload: { source: source.id, url: plan.url, stage: plan.stage },
     // The source too: it is read throughout and, for a stage, its record changes at the end.
-    lockInstall: [plan.id, folderLockKey(plan.target.dir), source.id], secrets,
+    lockInstall: [plan.id, folderLockKey(plan.target.dir), source.id], secrets, notification: source.notification,
   }, async (t) => {
     try {
       await checkEmpty(plan.target.dir);

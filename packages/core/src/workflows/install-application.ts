@@ -218,7 +218,7 @@ export async function installApplication(deps: AppDeps, scope: Scope, req: Insta
     title: plan.fields.sitetitle, wsLabel: plan.target.resolved.website.label, label: '_tasks_installing',
     payload: { application: req.application, version: plan.version, url: req.url },
     // The folder too: another install to the same URL that passed its preflight meanwhile must not write into it.
-    lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets,
+    lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets, notification: notificationsOf(req),
   }, async (t) => {
     const entry = { user: plan.target.owner.id, cmd: 'browser/install', install: plan.id, url: req.url, title: plan.fields.sitetitle };
     try {
