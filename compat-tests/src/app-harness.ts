@@ -20,11 +20,12 @@ export interface AppHarness extends Harness {
   stopAll(): Promise<void>;
 }
 
-export async function startAppHarness(owner = 'alice', opts: { appsDir?: string } = {}): Promise<AppHarness> {
+/** `mirrorDir`: a private application mirror (e.g. with a deliberately broken release); default the shared one. */
+export async function startAppHarness(owner = 'alice', opts: { appsDir?: string; mirrorDir?: string; settingsIni?: string } = {}): Promise<AppHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-apps-'));
   const mariadb = await startMariaDb({ dir: path.join(dir, 'mariadb') });
-  await ensureMirror();
-  const h = await startHarness({ dbUrl: mariadb.url, appsDir: opts.appsDir });
+  if (!opts.mirrorDir) await ensureMirror();
+  const h = await startHarness({ dbUrl: mariadb.url, appsDir: opts.appsDir, mirrorDir: opts.mirrorDir, settingsIni: opts.settingsIni });
   const port = await freePort();
   const site = `http://127.0.0.1:${port}`;
   const home = path.join(h.settings.homes_root, owner);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createEngine, makeBackupRecord, makeInstallRecord, makeTemplateRecord, openStore, type Engine } from '@installgate/core';
+import { createEngine, makeBackupRecord, makeInstallRecord, makeTemplateRecord, openStore, type Engine, type EngineSettings } from '@installgate/core';
 import { createApp, createMemoryLogger, loadSettings, type Settings } from '@installgate/server';
 
 export const KEY = 'compat-key-0123456789';
@@ -23,13 +23,13 @@ export interface Harness {
 }
 
 /** A real server app over a real sqlite state database in a temp dir. */
-export async function startHarness(opts: { dbUrl?: string; appsDir?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: { dbUrl?: string; appsDir?: string; mirrorDir?: string; settingsIni?: string } = {}): Promise<Harness> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-compat-'));
-  fs.writeFileSync(path.join(home, 'settings.ini'), `key=${KEY}\nkey2=${KEY2}\nadmin=admin\n`);
+  fs.writeFileSync(path.join(home, 'settings.ini'), `key=${KEY}\nkey2=${KEY2}\nadmin=admin\n${opts.settingsIni ?? ''}`);
   const settings = loadSettings({ INSTALLGATE_HOME: home });
   const db = openStore({ client: 'sqlite3', filename: settings.state_db });
   const logger = createMemoryLogger();
-  const engine = await createEngine({ db, settings: { admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup, appsDir: opts.appsDir ?? (settings.apps_dir || undefined), mirrorDir: settings.mirror_dir || undefined, dbUrl: opts.dbUrl, templatesDir: path.join(home, 'templates') }, logger });
+  const engine = await createEngine({ db, settings: { admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup, appsDir: opts.appsDir ?? (settings.apps_dir || undefined), mirrorDir: opts.mirrorDir ?? (settings.mirror_dir || undefined), dbUrl: opts.dbUrl, templatesDir: path.join(home, 'templates'), smtp: settings.smtp, notificationDisabled: settings.notification_disabled as EngineSettings['notificationDisabled'] }, logger });
   const app = createApp({ engine, settings, logger });
   const agent = request(app);
   return {

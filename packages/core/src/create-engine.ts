@@ -9,6 +9,7 @@ import { createUsersService, type UsersService } from './users/users-service';
 import { createInstallsService, type InstallsService } from './installs/installs-service';
 import { createBackupsService, type BackupsService } from './backups/backups-service';
 import { createBackupRepository } from './backups/backup-repository';
+import { createAutoBackupKinds } from './backups/auto-backup-kinds';
 import { createBackupObjects } from './backups/backup-objects';
 import { createTemplatesService, type TemplatesService } from './templates/templates-service';
 import { createTasksService, type TasksService } from './tasks/tasks-service';
@@ -23,6 +24,7 @@ import { createInstallResources } from './workflows/install-resources';
 import { createApplicationsService, type ApplicationsService } from './workflows/applications-service';
 import { REAL_RUNTIME } from './workflows/runtime-port';
 import type { RuntimePort } from './workflows/ports';
+import { createNotifier, type Notifier } from './notifications/notifier';
 
 /** Written into records' `agent` (spec §7.1: the version of the installer that installed or imported it). */
 export const AGENT_VERSION = '0.1.0';
@@ -60,6 +62,8 @@ export interface Engine {
   catalog: Catalog;
   /** Installs, imports, uninstalls and edits of real applications. */
   apps: ApplicationsService;
+  /** Mails to install owners (spec §8.3): tasks are wired in; other events (update_available) call notify(). */
+  notifications: Notifier;
   /** The id this engine claims tasks with (pass it to tasks.recoverInterrupted at start). */
   readonly nodeId: string;
   /** Waits for running operations, then closes the store. The engine must not be used afterwards. */
@@ -101,12 +105,15 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const backups = createBackupsService(ctx, { vis, logs });
   const nodeId = deps.nodeId ?? `${process.pid}@${Date.now()}`;
   const runtime = deps.runtime ?? REAL_RUNTIME;
+  const installsRepo = createInstallRepository(ctx.db);
+  const notifications = createNotifier({ settings, clock: ctx.clock, logger, installsRepo, users, logs });
   const apps = createApplicationsService({
     db: ctx.db, settings, clock: ctx.clock, logger, catalog, runtime,
     dbServer: settings.dbUrl ? runtime.database.parseDbUrl(settings.dbUrl) : null,
-    users, installs, installsRepo: createInstallRepository(ctx.db), resources: createInstallResources(ctx.db),
+    users, installs, installsRepo, resources: createInstallResources(ctx.db),
     backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
-    locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId }), agent: AGENT_VERSION,
+    autoBackups: createAutoBackupKinds(ctx.db), nodeId,
+    locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled }), agent: AGENT_VERSION,
   });
   return {
     settings,
@@ -121,9 +128,12 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     schedules,
     catalog,
     apps,
+    notifications,
     nodeId,
     async close() {
       await apps.drain();
+      // After the operations: their last events are queued by now, and the mails need the store.
+      await notifications.close();
       await ctx.db.destroy();
     },
   };

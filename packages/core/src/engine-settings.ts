@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { EngineError } from '@installgate/contracts';
+import { EngineError, type Notification } from '@installgate/contracts';
+import { checkDisabledNotifications, checkSmtpSettings, type SmtpSettings } from './notifications/smtp-settings';
 
 /** Settings the engine needs from the operator's configuration (settings.ini). */
 export interface EngineSettings {
@@ -20,6 +21,10 @@ export interface EngineSettings {
   templatesDir?: string;
   /** The MariaDB server where application databases are created (`mysql://user:pass@host:port`); none: callers give db_*. */
   dbUrl?: string;
+  /** Outgoing mail for notifications (spec §8.3); off without a host. */
+  smtp?: SmtpSettings;
+  /** Notification types the admin turned off for every install ("administration » Emails"). */
+  notificationDisabled?: readonly Notification[];
 }
 
 /** The repository (or installed tree) the core package sits in: packages/core/{src,dist} → three levels up. */
@@ -60,5 +65,7 @@ export function checkEngineSettings(s: EngineSettings): EngineSettings {
     mirrorDir: resolve(s.mirrorDir ?? DEFAULT_MIRROR_DIR),
     templatesDir: resolve(s.templatesDir ?? DEFAULT_TEMPLATES_DIR),
     dbUrl: s.dbUrl || undefined,
+    smtp: checkSmtpSettings(s.smtp) ?? undefined,
+    notificationDisabled: checkDisabledNotifications(s.notificationDisabled),
   };
 }

@@ -50,3 +50,9 @@ export {
 export { zManifest, type Manifest, type ManifestVersion, type UpdateMode } from './applications/manifest-schema';
 export { loadManifests, loadManifestFile, type LoadedManifest } from './applications/load-manifests';
 export { compareVersions, isMinorUpdate, isVersion, newestFirst } from './applications/versions';
+export { SCHEDULED_JOBS, DEFAULT_LEASE_SECONDS, type JobReport, type PassOptions, type ScheduledJobName } from './scheduler/run-scheduled-jobs';
+export { KIND_PERIOD, DUE_SLACK_SECONDS, AUTO_BACKUP_KINDS, type AutoBackupKind } from './workflows/auto-backup-rules';
+
+export { createNotifier, type Notifier, type NotificationEvent } from './notifications/notifier';
+export { TASK_NOTIFICATIONS, NOTIFICATION_MAILS, notificationForTask } from './notifications/notification-events';
+export { SMTP_SECURE, checkSmtpSettings, type SmtpSettings, type SmtpSecure } from './notifications/smtp-settings';

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { createEngine, type Engine } from '@installgate/core';
+import { createEngine, type Engine, type EngineSettings } from '@installgate/core';
 import { startScheduler } from './scheduler';
 import type { Settings } from './config/settings';
 import { createApp } from './app';
@@ -26,6 +26,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { db
     settings: {
       admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup,
       appsDir: settings.apps_dir || undefined, mirrorDir: settings.mirror_dir || undefined, dbUrl: opts.dbUrl ?? (settings.db_url || undefined),
+      smtp: settings.smtp, notificationDisabled: settings.notification_disabled as EngineSettings['notificationDisabled'],
       templatesDir: path.join(settings.home, 'templates'),
     },
     logger,

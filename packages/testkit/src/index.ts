@@ -9,3 +9,4 @@ export * from './mariadb';
 export * from './php-server';
 export * from './mirror';
 export * from './repo-root';
+export * from './smtp-sink';

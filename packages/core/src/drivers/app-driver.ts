@@ -32,6 +32,37 @@ export interface AddonList {
   themes: AddonInfo[];
 }
 
+/** A plugin or theme that a release ships: its slug, the version its header says, its name in the add-on folder. */
+export interface BundledAddon {
+  id: string;
+  version: string;
+  /** `akismet` (a folder) or `hello.php` (a single-file plugin), inside `BundledAddons.dirs`. */
+  entry: string;
+}
+
+export interface BundledAddons {
+  plugins: BundledAddon[];
+  themes: BundledAddon[];
+}
+
+/**
+ * How an update lays a newer release over an install (spec §2.2). Absent: the release's top-level entries replace
+ * the live ones of the same name and nothing else runs (an app without a database schema, e.g. testapp-static).
+ */
+export interface UpdateSupport {
+  /** Top-level names of the release that hold the owner's data and are never replaced (WordPress: wp-content). */
+  readonly keep: readonly string[];
+  /** Where plugins and themes live, relative to the install (WordPress: wp-content/plugins, wp-content/themes). */
+  readonly addonDirs?: { readonly plugins: string; readonly themes: string };
+  /** The add-ons a release unpacked at `releaseDir` bundles (needs `addonDirs`). */
+  bundledAddons?(releaseDir: string): Promise<BundledAddons>;
+  /**
+   * Runs the application's own database upgrade once the new release's files are in place (WordPress:
+   * wp_upgrade()); answers the version now running. Throws internal_error (redacted) when it fails.
+   */
+  upgradeDatabase?(i: { dir: string; url: string }): Promise<{ version: string }>;
+}
+
 export interface DriverInstallInput {
   /** The release's files are extracted here already. */
   dir: string;
@@ -101,6 +132,8 @@ export interface AppDriver {
   relocate?(i: RelocateInput): Promise<void>;
   /** Replaces the site's own secrets (WordPress: keys and salts) with fresh ones: a copy made from a template must not share them. */
   renewSecrets?(i: { dir: string }): Promise<void>;
+  /** How updates work for this app (see UpdateSupport). */
+  readonly update?: UpdateSupport;
 }
 
 /** Where an app was and where it is now; the tables already carry `to.prefix`. */

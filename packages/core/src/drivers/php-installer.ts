@@ -156,5 +156,24 @@ export const phpInstallerDriver: AppDriver = {
     await writeConfigAtomic(join(i.dir, 'config.php'), renderConfig(toConfig(i.db)));
   },
 
+  update: {
+    keep: [],
+    /** The release's own upgrade.php (apps/README.md): applies the schema steps from the database's db_version on. */
+    async upgradeDatabase(i: { dir: string; url: string }): Promise<{ version: string }> {
+      const r = await runPhp(join(i.dir, 'upgrade.php'), { cwd: i.dir, timeoutMs: TIMEOUT_MS });
+      const out = (() => {
+        try {
+          return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; to?: string };
+        } catch {
+          return {};
+        }
+      })();
+      if (r.code !== 0 || !out.ok || !out.to) {
+        throw new EngineError('internal_error', { message: `The application's upgrade.php failed (exit ${r.code}): ${outputTail(r, [])}` });
+      }
+      return { version: out.to };
+    },
+  },
+
   ...VERSION_FILE_APP_MEMBERS,
 };

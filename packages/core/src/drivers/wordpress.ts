@@ -15,6 +15,7 @@ import type { AddonList, AppDriver, DetectedInstall, DriverInstallInput, DriverI
 import { checkInstallFields, checkPassword, fsError, helperResult, readText, writeConfigAtomic } from './php-support';
 import { findWpConfig, readWpConfigDb, renderWpConfig, renewWpSalts, rewriteWpConfig } from './wordpress-config';
 import { writeLoginFile } from './wordpress-sso';
+import { readBundledAddons } from './wordpress-bundled';
 
 const INSTALL_TIMEOUT_MS = 180_000;
 const HELPER_TIMEOUT_MS = 60_000;
@@ -189,6 +190,24 @@ export const wordpressDriver: AppDriver = {
     add(i.from.path.replace(/\/+$/, ''), i.to.path.replace(/\/+$/, ''));
     if ((pairs.length === 0 && i.from.prefix === i.to.prefix) || i.tables?.length === 0) return;
     await runHelper('relocate.php', i.dir, { pairs, old_prefix: i.from.prefix, new_prefix: i.to.prefix, ...(i.tables ? { tables: i.tables } : {}) }, 'Moving the WordPress site', [], INSTALL_TIMEOUT_MS);
+  },
+
+  update: {
+    // The owner's themes, plugins, uploads; a core update adds the release's new bundled themes/plugins only.
+    keep: ['wp-content'],
+    addonDirs: { plugins: 'wp-content/plugins', themes: 'wp-content/themes' },
+    bundledAddons: readBundledAddons,
+    async upgradeDatabase(i: { dir: string; url: string }): Promise<{ version: string }> {
+      try {
+        // WordPress's own output may quote its configuration: the database password is masked in any message.
+        const secrets = [(await readWpConfigDb(i.dir).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
+        return await runHelper<{ version: string }>('upgrade.php', i.dir, { url: i.url }, 'The WordPress database upgrade (wp_upgrade)', secrets, INSTALL_TIMEOUT_MS);
+      } catch (e) {
+        // The helper's refusals name no API field: a failed upgrade is the engine's failure, not the caller's input.
+        if (e instanceof EngineError && e.errcode.startsWith('invalid_argument_')) throw new EngineError('internal_error', { message: e.message });
+        throw e;
+      }
+    },
   },
 
   async version(dir: string): Promise<string> {

@@ -9,6 +9,9 @@ export const RECORD_ONLY_MEMBERS = [
   'autobk_daily', 'autobk_weekly', 'autobk_monthly', 'bkloc', 'title', 'exclude_files',
 ] as const satisfies readonly (keyof Install)[];
 
+/** The automatic-update settings; an edit of any of them resets `version_autouped_attempts` (auto-update.ts). */
+export const AUTOUP_MEMBERS = ['autoup', 'autoup_backup', 'autoup_plugins', 'autoup_themes'] as const satisfies readonly RecordOnlyMember[];
+
 /** One of RECORD_ONLY_MEMBERS. */
 export type RecordOnlyMember = (typeof RECORD_ONLY_MEMBERS)[number];
 /** A record edit: any subset of the record-only members; omitted members keep their values. */

@@ -102,6 +102,13 @@ describe('installs service', () => {
       expect(ids(await installs.list(ADMIN_SCOPE, { ...page, q: 'renamed' }))).toEqual(['i-u1']);
     });
 
+    it('an edit of an autoup member resets the failed automatic tries; other edits keep them', async () => {
+      const { installs } = t.engine;
+      await installs.insert(makeInstallRecord({ id: 'i-stuck', user: 'u1', url: 'http://u1.example/stuck', version_autouped_attempts: 3 }));
+      expect(await installs.edit(ADMIN_SCOPE, 'i-stuck', { title: 'Still stuck' })).toMatchObject({ version_autouped_attempts: 3 });
+      expect(await installs.edit(ADMIN_SCOPE, 'i-stuck', { autoup_backup: 'all' })).toMatchObject({ version_autouped_attempts: 0 });
+    });
+
     it('checks schedules, backup locations and member values', async () => {
       const { installs, locations } = t.engine;
       expect(await errcodeOf(installs.edit(ADMIN_SCOPE, 'i-u1', { autobk_schedule: 'nope' }))).toBe('schedule_not_found');

@@ -9,7 +9,7 @@ import type { SchedulesService } from '../settings/schedules';
 import type { TasksService } from '../tasks/tasks-service';
 import type { PageRequest } from '../store/paginate';
 import { createInstallRepository } from './install-repository';
-import { checkMergedRecord, checkRecordPatch, type InstallRecordPatch } from './install-edit';
+import { AUTOUP_MEMBERS, checkMergedRecord, checkRecordPatch, type InstallRecordPatch } from './install-edit';
 
 /** `GET /installs` parameters (spec §2.2), v2 names, booleans already parsed. */
 export interface InstallListQuery extends PageRequest {
@@ -100,6 +100,8 @@ export function createInstallsService(
         throw new EngineError('invalid_argument_bkloc', { errfield: 'bkloc' });
       }
       const next: Install = { ...current, ...checked };
+      // The owner looked at the automatic-update settings: automatic updates stopped after 3 failures may try again.
+      if (AUTOUP_MEMBERS.some((m) => checked[m] !== undefined)) next.version_autouped_attempts = 0;
       checkMergedRecord(next);
       await repo.replace(next);
       const members = Object.keys(checked);

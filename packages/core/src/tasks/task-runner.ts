@@ -1,5 +1,6 @@
-import { EngineError, isEngineError, type Task } from '@installgate/contracts';
+import { EngineError, isEngineError, type Notification, type Task } from '@installgate/contracts';
 import type { Logger } from '../engine-context';
+import { redactText } from '../secrets/redact';
 import type { TasksService } from './tasks-service';
 import type { StoredTask } from './task-row';
 
@@ -29,6 +30,19 @@ export interface TaskSpec {
   lockInstall?: string | readonly string[];
   /** Values to redact from the stored error of a failed task. */
   secrets?: readonly string[];
+  /**
+   * The install's notification list (spec §8.3) for when its record is gone at the end: a failed install, clone or
+   * restore-to removes the record it made, yet its owner still gets the `_error` mail they asked for.
+   */
+  notification?: readonly Notification[];
+}
+
+/** How a task ended, for whoever acts once it is over (notifications). */
+export interface TaskSettled {
+  spec: TaskSpec;
+  taskId: string;
+  /** The failure as stored (the task's secrets redacted); absent when the task completed. */
+  error?: { errcode: string; message: string };
 }
 
 export interface TaskRunner {
@@ -47,8 +61,16 @@ function lockKeys(spec: TaskSpec): readonly string[] {
 }
 
 /** An in-process task runner over the shared task table (claims are conditional, so several nodes can share it). */
-export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; nodeId: string }): TaskRunner {
+export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; nodeId: string; onSettled?: (s: TaskSettled) => void }): TaskRunner {
   const { tasks, logger, nodeId } = deps;
+  // Called once the task row is final. The listener only queues its work: it must never delay or change the result.
+  const settled = (s: TaskSettled) => {
+    try {
+      deps.onSettled?.(s);
+    } catch (e) {
+      logger.error('a task-settled listener failed', { task: s.taskId, detail: String(e) });
+    }
+  };
   const running = new Set<Promise<unknown>>();
 
   async function execute<T>(spec: TaskSpec, stored: StoredTask, work: (t: RunningTask) => Promise<T>): Promise<T> {
@@ -60,6 +82,7 @@ export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; no
     try {
       const result = await work({ task: claimed, progress });
       await tasks.finish(stored.id);
+      settled({ spec, taskId: stored.id });
       return result;
     } catch (e) {
       const err = isEngineError(e) ? e : new EngineError('internal_error', { cause: e });
@@ -70,6 +93,7 @@ export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; no
         logger.error('could not record a failed task', { task: stored.id, detail: String(failErr) });
       });
       logger.warn('task failed', { task: stored.id, cmd: spec.cmd, errcode: err.errcode, step: err.details?.step });
+      settled({ spec, taskId: stored.id, error: { errcode: err.errcode, message: redactText(shown.message, spec.secrets ?? []) } });
       throw err;
     } finally {
       for (const key of lockKeys(spec)) await tasks.releaseInstallLock(key, stored.id).catch(() => undefined);

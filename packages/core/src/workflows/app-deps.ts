@@ -13,6 +13,7 @@ import type { InstallResourcesRepo } from './install-resources';
 import type { BackupRepository } from '../backups/backup-repository';
 import type { BackupsService } from '../backups/backups-service';
 import type { BackupObjectsRepo } from '../backups/backup-objects';
+import type { AutoBackupKindsRepo } from '../backups/auto-backup-kinds';
 import type { CatalogPort, DbServer, RuntimePort } from './ports';
 
 /** Everything the application workflows (install, import, uninstall, app edits, SSO) are built from. */
@@ -36,11 +37,15 @@ export interface AppDeps {
   /** Unscoped backup record writes, and where each archive is stored. */
   backupsRepo: BackupRepository;
   backupObjects: BackupObjectsRepo;
+  /** Which backups the scheduler took, and the GFS kinds each still counts as. */
+  autoBackups: AutoBackupKindsRepo;
   locations: LocationsService;
   schedules: SchedulesService;
   templates: TemplatesService;
   logs: LogsService;
   runner: TaskRunner;
+  /** This engine's id: it owns task claims and scheduler leases. */
+  nodeId: string;
   /** Version of Installgate written into records' `agent`. */
   agent: string;
 }

@@ -13,12 +13,14 @@ import { restoreBackup } from './restore-backup';
 import type { RestoreRequest } from './restore-plan';
 import { cleanOrphanArchives } from './clean-orphan-archives';
 import { pruneExpiredBackups } from './prune-expired-backups';
+import { runScheduledJobs, type JobReport, type PassOptions } from '../scheduler/run-scheduled-jobs';
 import { importBackups, type ImportBackupsRequest, type ImportBackupsResult } from './import-backups';
 import { cloneInstall, type CloneRequest } from './clone-install';
 import { syncInstall } from './sync-install';
 import type { SyncRequest } from './sync-plan';
 import type { SyncPreview } from './sync-changes';
 import { captureTemplate, type TemplateRequest } from './capture-template';
+import { updateApplication, type UpdateRequest } from './update-application';
 
 /** The operations that change real applications (files, databases, the app's own settings). */
 export interface ApplicationsService {
@@ -30,6 +32,8 @@ export interface ApplicationsService {
   edit(scope: Scope, id: string, edit: AppEdit): Promise<Install>;
   loginUrl(scope: Scope, id: string, opts: { redirect?: string }): Promise<string>;
   backup(scope: Scope, id: string, req: BackupRequest, opts: RunOptions): Promise<OperationResult<Backup>>;
+  /** Core and/or bundled plugins/themes to a newer release; a failure puts the site back as it was. */
+  update(scope: Scope, id: string, req: UpdateRequest, opts: RunOptions): Promise<OperationResult<Install>>;
   /** In place (`restore`) or to a new URL (`restoreto`; also `restore` with a url, the old v1 form). */
   restore(scope: Scope, backupId: string, req: RestoreRequest, opts: RunOptions, mode: 'restore' | 'restoreto'): Promise<OperationResult<Install>>;
   /** Makes a template from an install (spec §2.2 `POST /installs/{id}/template`). */
@@ -44,6 +48,8 @@ export interface ApplicationsService {
   cleanOrphanArchives(): Promise<number>;
   /** Deletes backups whose expiry has passed (the scheduler runs it); returns their ids. */
   pruneExpiredBackups(): Promise<string[]>;
+  /** Runs the scheduled jobs (automatic backups, automatic updates) this process can claim; returns what it ran. */
+  runScheduledJobs(opts: PassOptions): Promise<JobReport[]>;
   /** Whether application databases can be created (a database server is configured). */
   readonly canCreateDatabases: boolean;
   /** Waits for running operations (graceful stop). */
@@ -59,6 +65,7 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     edit: (scope, id, edit) => editApplication(deps, scope, id, edit),
     loginUrl: (scope, id, opts) => adminLoginUrl(deps, scope, id, opts),
     backup: (scope, id, req, opts) => backupInstall(deps, scope, id, req, opts),
+    update: (scope, id, req, opts) => updateApplication(deps, scope, id, req, opts),
     restore: (scope, id, req, opts, mode) => restoreBackup(deps, scope, id, req, opts, mode),
     template: (scope, id, req, opts) => captureTemplate(deps, scope, id, req, opts),
     deleteBackup: (scope, id, opts) => deleteBackup(deps, scope, id, opts),
@@ -67,6 +74,7 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     sync: (scope, id, req, opts) => syncInstall(deps, scope, id, req, opts),
     cleanOrphanArchives: () => cleanOrphanArchives(deps),
     pruneExpiredBackups: () => pruneExpiredBackups(deps),
+    runScheduledJobs: (opts) => runScheduledJobs(deps, opts),
     canCreateDatabases: deps.dbServer !== null,
     drain: () => deps.runner.drain(),
   };

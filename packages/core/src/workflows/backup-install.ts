@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { PassThrough } from 'node:stream';
+import type { Knex } from 'knex';
 import { EngineError, type Backup, type Install, type User } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import { archiveFileName, packArchive } from '../archive';
@@ -21,6 +22,19 @@ export interface BackupRequest {
   backup_note?: string;
   /** Overrides the install's `bkloc` for this backup. */
   bkloc?: string;
+}
+
+/** Written in the transaction that records a backup (the scheduler notes the kinds of an automatic one). */
+export type AlsoRecord = (backup: Backup, trx: Knex.Transaction) => Promise<void>;
+
+/**
+ * A backup the scheduler takes. Nobody waits on it, so every failure (also of the checks that otherwise answer the
+ * caller before a task exists) is a failed task and an activity-log entry.
+ */
+export interface ScheduledBackup {
+  alsoRecord: AlsoRecord;
+  /** Called when the backup's task runs: a failure before that left no task, and the scheduler records one. */
+  taskStarted(): void;
 }
 
 /** The account folder `local` means for an install: its website's `path_backups`, else the owner's first one. */
@@ -55,7 +69,7 @@ export async function checkSource(deps: AppDeps, install: Install): Promise<void
  * under a temporary name that is published only when complete; the record is written after that, so a cut-off
  * backup is never listed.
  */
-async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number }, t: RunningTask): Promise<Backup> {
+export async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number; alsoRecord?: AlsoRecord }, t: RunningTask): Promise<Backup> {
   const progress = t.progress;
   const now = deps.clock();
   const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label);
@@ -101,6 +115,7 @@ async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocatio
     await deps.db.transaction(async (trx) => {
       await deps.backupObjects.finish(record.id, { size: packed.bytes, sha256: packed.sha256 }, trx);
       await deps.backupsRepo.insert(record, trx);
+      if (meta.alsoRecord) await meta.alsoRecord(record, trx);
       // The install's lists follow what the site holds now (the lock of this task is held).
       const fresh = await deps.installsRepo.get(install.id, trx);
       if (fresh) await deps.installsRepo.replace({ ...fresh, ...contents }, trx);
@@ -130,7 +145,7 @@ export async function backupWithinTask(deps: AppDeps, scope: Scope, install: Ins
  * backup location (or `bkloc`). Dry runs check the input (`input`) and also the folder, the database and the
  * location (`all`). Answers the new backup record (a task when backgrounded).
  */
-export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req: BackupRequest, opts: RunOptions): Promise<OperationResult<Backup>> {
+export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req: BackupRequest, opts: RunOptions, scheduled?: ScheduledBackup): Promise<OperationResult<Backup>> {
   const install = await deps.installs.get(scope, id);
   if (install.incomplete) throw new EngineError('install_busy', { errfield: 'id', message: 'This install is incomplete (an install or restore did not finish); it cannot be backed up.' });
   const expires = expiresAt(req.expiry ?? 'never', deps.clock());
@@ -142,7 +157,8 @@ export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req
     await checkSource(deps, install);
     await (await openLocation(deps, loc.ref, loc.localRoot, loc.label)).close();
   };
-  if (opts.dryrun === 'all' || opts.background !== 'quick') await preflight();
+  const preflightInTask = opts.background === 'quick' || scheduled !== undefined;
+  if (opts.dryrun === 'all' || !preflightInTask) await preflight();
   if (opts.dryrun === 'all') return { data: null, dryrun: true };
   const secrets = [install.db_pass].filter((s) => s !== '');
   const entry = { user: install.user, cmd: 'installs/backup', install: id, url: install.url, title: install.title, backup_location: loc.label };
@@ -151,8 +167,9 @@ export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req
     payload: { install: id, location: loc.label }, lockInstall: id, secrets,
   }, async (t) => {
     try {
-      if (opts.background === 'quick') await preflight();
-      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires }, t);
+      scheduled?.taskStarted();
+      if (preflightInTask) await preflight();
+      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires, alsoRecord: scheduled?.alsoRecord }, t);
       await deps.logs.write({ ...entry, message: `Backed up ${install.title} to ${loc.label} as ${backup.backup_filename}.` }, secrets);
       return backup;
     } catch (e) {

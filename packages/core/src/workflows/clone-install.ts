@@ -14,6 +14,7 @@ import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
 import { runWorkflow, type Step } from '../tasks/run-workflow';
 import type { AppDeps, RunOptions } from './app-deps';
+import { createDatabaseStep } from './create-database-step';
 import { createFolderStep } from './create-folder-step';
 import { copyEntries } from './copy-files';
 import { copyTables } from './copy-tables';
@@ -113,21 +114,7 @@ function steps(deps: AppDeps): Step<Run>[] {
       },
     },
     createFolderStep<Run>(deps),
-    {
-      name: 'create-database', message: '_tasks_shared_creatingdatabase', percent: [10, 15],
-      async run(run) {
-        if (!run.plan.sourceDb) return;
-        if (run.plan.givenDb) {
-          run.db = run.plan.givenDb;
-          return;
-        }
-        const created = await database.createAppDatabase(deps.dbServer!, { hint: `${run.plan.target.owner.id}_${run.plan.source.application}` });
-        run.db = { ...created, db_prefix: run.plan.prefix };
-        await deps.resources.record(run.plan.id, { created_db_name: created.db_name, created_db_user: created.db_user });
-        await save(run);
-        return async () => { await database.dropAppDatabase(deps.dbServer!, { db_name: created.db_name, db_user: created.db_user }); };
-      },
-    },
+    createDatabaseStep<Run>(deps, { percent: [10, 15], needed: (run) => run.plan.sourceDb !== null, app: (run) => run.plan.source.application, save }),
     {
       name: 'copy-files', message: '_tasks_shared_copyingfiles', percent: [15, 60],
       async run(run) {
@@ -224,7 +211,7 @@ export async function cloneInstall(deps: AppDeps, scope: Scope, sourceScope: Sco
     wsLabel: plan.target.resolved.website.label, label: '_tasks_cloning',
     payload: { source: source.id, url: plan.url, stage: plan.stage },
     // The source too: it is read throughout and, for a stage, its record changes at the end.
-    lockInstall: [plan.id, folderLockKey(plan.target.dir), source.id], secrets,
+    lockInstall: [plan.id, folderLockKey(plan.target.dir), source.id], secrets, notification: source.notification,
   }, async (t) => {
     try {
       await checkEmpty(plan.target.dir);

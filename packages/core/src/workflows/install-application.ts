@@ -4,6 +4,7 @@ import { EngineError, invalidArgument, type Install, type Task } from '@installg
 import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
+import { createDatabaseStep } from './create-database-step';
 import { createFolderStep } from './create-folder-step';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
@@ -136,21 +137,7 @@ function steps(deps: AppDeps): Step<Run>[] {
       },
     },
     createFolderStep<Run>(deps),
-    {
-      name: 'create-database', message: '_tasks_shared_creatingdatabase', percent: [10, 20],
-      async run(run) {
-        if (run.plan.manifest.db === 'none') return;
-        if (run.plan.givenDb) {
-          run.db = run.plan.givenDb;
-          return;
-        }
-        const created = await db.createAppDatabase(deps.dbServer!, { hint: `${run.plan.target.owner.id}_${run.plan.manifest.id}` });
-        run.db = { ...created, db_prefix: run.plan.prefix };
-        await deps.resources.record(run.plan.id, { created_db_name: created.db_name, created_db_user: created.db_user });
-        await save(run);
-        return async () => { await db.dropAppDatabase(deps.dbServer!, { db_name: created.db_name, db_user: created.db_user }); };
-      },
-    },
+    createDatabaseStep<Run>(deps, { percent: [10, 20], needed: (run) => run.plan.manifest.db !== 'none', app: (run) => run.plan.manifest.id, save }),
     {
       name: 'copy-files', message: '_tasks_shared_copyingfiles', percent: [20, 50],
       async run(run) {
@@ -231,7 +218,7 @@ export async function installApplication(deps: AppDeps, scope: Scope, req: Insta
     title: plan.fields.sitetitle, wsLabel: plan.target.resolved.website.label, label: '_tasks_installing',
     payload: { application: req.application, version: plan.version, url: req.url },
     // The folder too: another install to the same URL that passed its preflight meanwhile must not write into it.
-    lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets,
+    lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets, notification: notificationsOf(req),
   }, async (t) => {
     const entry = { user: plan.target.owner.id, cmd: 'browser/install', install: plan.id, url: req.url, title: plan.fields.sitetitle };
     try {

@@ -150,7 +150,7 @@ export async function installFromTemplate(deps: AppDeps, scope: Scope, req: Inst
     cmd: 'browser/install', user: plan.target.owner.id, installId: plan.id, url: req.url,
     title: plan.fields.sitetitle, wsLabel: plan.target.resolved.website.label, label: '_tasks_installing',
     payload: { application: req.application, version: template.version, url: req.url, template: template.id },
-    lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets,
+    lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets, notification: notificationsOf(req),
   }, async (t) => {
     try {
       await checkEmpty(plan.target.dir);

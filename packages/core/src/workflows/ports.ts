@@ -1,8 +1,8 @@
 import type { ApplicationVersion } from '@installgate/contracts';
 import type { DbCredentials, DbServer } from '../runtime/db-server';
-import type { AddonList as Addons, InstallFields, RelocateInput } from '../drivers/app-driver';
+import type { AddonList as Addons, InstallFields, RelocateInput, UpdateSupport } from '../drivers/app-driver';
 
-export type { DbCredentials, DbServer, InstallFields, Addons, RelocateInput };
+export type { DbCredentials, DbServer, InstallFields, Addons, RelocateInput, UpdateSupport };
 
 /*
  * What the install workflows need from the catalog, the database runtime and the application drivers, as narrow
@@ -28,6 +28,10 @@ export interface CatalogPort {
   newestInstallable(appId: string): string;
   release(appId: string, version: string): { archive: string; sha256: string; size: number; version: string };
   updateInfo(appId: string, fromVersion: string): { version_available: string; version_available_minor: string; version_updates_available: number };
+  /** Where an update without a version goes from `fromVersion` (policy `all`: newest minor or major); null: nowhere. */
+  autoUpdateTarget(appId: string, fromVersion: string, policy: 'none' | 'minor' | 'all'): string | null;
+  /** How an install at `from` may reach `to`: minor, major, manual, or none. Throws invalid_argument_version. */
+  upgradeFrom(appId: string, from: string, to: string): 'minor' | 'major' | 'manual' | 'none';
 }
 
 export interface DatabasePort {
@@ -53,6 +57,7 @@ export interface DriverPort {
   version(dir: string): Promise<string>;
   relocate?(i: RelocateInput): Promise<void>;
   renewSecrets?(i: { dir: string }): Promise<void>;
+  readonly update?: UpdateSupport;
 }
 
 export interface RuntimePort {

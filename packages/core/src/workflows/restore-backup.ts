@@ -265,6 +265,7 @@ export async function restoreBackup(deps: AppDeps, scope: Scope, id: string, req
   const { task } = await deps.runner.run({
     cmd, user: plan.owner, installId: plan.installId, url: plan.url, title: backup.title, label: '_tasks_restoring',
     payload: { backup: id, install: plan.installId, url: plan.url }, lockInstall: [plan.installId, folderLockKey(plan.dir)], secrets,
+    notification: plan.live?.notification ?? backup.notification,
   }, async (t) => {
     try {
       if (opts.background === 'quick') await preflight();

@@ -39,4 +39,34 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ INSTALLGATE_HOME: home })).toThrow(/default_autoup/);
     expect(() => loadSettings({ INSTALLGATE_HOME: tmpHome(), INSTALLGATE_PORT: 'eighty' })).toThrow(/INSTALLGATE_PORT/);
   });
+
+  test('smtp_* settings: off by default; read with their defaults; a password stays text', () => {
+    expect(loadSettings({ INSTALLGATE_HOME: tmpHome() })).toMatchObject({ smtp: { host: '' }, notification_disabled: [] });
+    const home = tmpHome();
+    fs.writeFileSync(path.join(home, 'settings.ini'), [
+      'key=filekey123', 'smtp_host=mail.example.test', 'smtp_port=2525', 'smtp_secure=starttls', 'smtp_tls_verify=no',
+      'smtp_user=sites', 'smtp_pass="p#ss;word"', 'smtp_from=Sites <sites@example.test>', 'notification_disabled=template, template_error', '',
+    ].join('\n'));
+    expect(loadSettings({ INSTALLGATE_HOME: home })).toMatchObject({
+      smtp: { host: 'mail.example.test', port: 2525, secure: 'starttls', tlsVerify: false, user: 'sites', pass: 'p#ss;word', from: 'Sites <sites@example.test>' },
+      notification_disabled: ['template', 'template_error'],
+    });
+    fs.writeFileSync(path.join(home, 'settings.ini'), 'key=filekey123\nsmtp_host=m\nsmtp_user=u\nsmtp_pass=true\n');
+    expect(loadSettings({ INSTALLGATE_HOME: home }).smtp).toMatchObject({ secure: 'auto', tlsVerify: true, pass: 'true' });
+  });
+
+  test('a broken smtp setting stops the start with its name and without the password', () => {
+    const home = tmpHome();
+    fs.writeFileSync(path.join(home, 'settings.ini'), 'key=filekey123\nsmtp_host=m\nsmtp_pass=Hunter2-secret\nsmtp_port=smtp\n');
+    expect(() => loadSettings({ INSTALLGATE_HOME: home })).toThrow(/smtp_port/);
+    fs.writeFileSync(path.join(home, 'settings.ini'), 'key=filekey123\nsmtp_host=m\nsmtp_pass=Hunter2-secret\nsmtp_secure=ssl\n');
+    let message = '';
+    try {
+      loadSettings({ INSTALLGATE_HOME: home });
+    } catch (e) {
+      message = String(e);
+    }
+    expect(message).toMatch(/smtp_secure/);
+    expect(message).not.toContain('Hunter2-secret');
+  });
 });

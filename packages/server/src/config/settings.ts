@@ -38,9 +38,19 @@ export interface Settings {
   apps_dir: string;
   /** Application mirror (`mirror_dir=`, env INSTALLGATE_MIRROR_DIR); '' = the engine's default (<repo>/.cache/app-mirror). */
   mirror_dir: string;
-  /** Seconds between scheduler passes (expired backups, unfinished archives); settings.ini `scheduler_interval=`, 0 = off. */
+  /**
+   * Seconds between scheduler passes (expired backups, unfinished archives, automatic backups and updates);
+   * settings.ini `scheduler_interval=`, 0 = off.
+   */
   scheduler_interval: number;
+  /** Outgoing mail for install notifications (spec §8.3): settings.ini `smtp_*`; `host` '' = no mail. */
+  smtp: { host: string; port?: number; secure: 'auto' | 'starttls' | 'tls' | 'none'; tlsVerify: boolean; user: string; pass: string; from: string };
+  /** Notification types the admin turned off for every install (settings.ini `notification_disabled=`, comma list). */
+  notification_disabled: string[];
 }
+
+/** A free-text value: ini reads a bare `true`/`false` as a boolean, but a password may well be that word. */
+const zIniText = z.preprocess((v) => (typeof v === 'boolean' ? String(v) : v), z.string());
 
 const zFile = z.object({
   key: z.string().optional(),
@@ -57,6 +67,14 @@ const zFile = z.object({
   embedded_db: z.enum(['yes', 'no', 'true', 'false', '1', '0']).optional(),
   mirror_dir: z.string().optional(),
   scheduler_interval: z.coerce.number().int().min(0).max(86_400).optional(),
+  smtp_host: z.string().optional(),
+  smtp_port: z.coerce.number().int().min(1).max(65535).optional(),
+  smtp_secure: z.enum(['auto', 'starttls', 'tls', 'none']).optional(),
+  smtp_tls_verify: z.enum(['yes', 'no', 'true', 'false', '1', '0']).optional(),
+  smtp_user: zIniText.optional(),
+  smtp_pass: zIniText.optional(),
+  smtp_from: z.string().optional(),
+  notification_disabled: z.string().optional(),
 }).passthrough();
 
 const zEnvPort = z.coerce.number().int().min(0).max(65535);
@@ -79,6 +97,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = zFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    // zod's message names the expected form, never the value given (smtp_pass must not reach a console).
     throw new Error(`${file}: setting ${issue?.path.join('.')} is not valid: ${issue?.message}`);
   }
   const s = parsed.data;
@@ -117,5 +136,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apps_dir: env.INSTALLGATE_APPS_DIR ? path.resolve(env.INSTALLGATE_APPS_DIR) : s.apps_dir ? path.resolve(home, s.apps_dir) : '',
     mirror_dir: env.INSTALLGATE_MIRROR_DIR ? path.resolve(env.INSTALLGATE_MIRROR_DIR) : s.mirror_dir ? path.resolve(home, s.mirror_dir) : '',
     scheduler_interval: s.scheduler_interval ?? 300,
+    smtp: {
+      host: (s.smtp_host ?? '').trim(),
+      port: s.smtp_port,
+      secure: s.smtp_secure ?? 'auto',
+      tlsVerify: !['no', 'false', '0'].includes(String(s.smtp_tls_verify ?? 'yes')),
+      user: s.smtp_user ?? '',
+      pass: s.smtp_pass ?? '',
+      from: s.smtp_from ?? '',
+    },
+    notification_disabled: (s.notification_disabled ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''),
   };
 }
