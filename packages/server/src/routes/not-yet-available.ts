@@ -8,8 +8,6 @@ import type { OpContext, OpHandler, OpTable } from '../operation';
  */
 export const NOT_YET_AVAILABLE = {
   'browser.migrate': null,
-  'plugins.list': 'install', 'plugins.get': 'install', 'plugins.edit': 'install', 'plugins.uninstall': 'install',
-  'themes.list': 'install', 'themes.get': 'install', 'themes.edit': 'install', 'themes.uninstall': 'install',
   'users.login': 'user',
 } as const satisfies Partial<Record<OperationName, 'install' | 'backup' | 'user' | null>>;
 
