@@ -124,7 +124,7 @@ if ($action === 'edit') {
             uninstall_plugin($item['file']);
         }
     } elseif ($slug === get_stylesheet() || $slug === get_template()) {
-        ig_fail('active_theme', "The theme $slug is " . ($slug === get_stylesheet() ? 'the active theme' : 'the parent of the active theme') . ' and cannot be deleted; activate another theme first.');
+        ig_fail('slug', "The theme $slug is " . ($slug === get_stylesheet() ? 'the active theme' : 'the parent of the active theme') . ' and cannot be deleted; activate another theme first.');
     }
     ig_set_autoup($option, $item['file'], false);
 } elseif ($action !== 'list') {
