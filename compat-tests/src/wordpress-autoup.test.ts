@@ -49,7 +49,7 @@ test('6.4.5 → 6.5.5 by the scheduler, the site working after; then the lagging
   expect(tasks.map((k: { status: string }) => k.status)).toEqual(['complete', 'complete']);
 });
 
-test('autoup_themes=custom takes only themes whose own autoup is all (none here): the lagging theme stays', async () => {
+test('autoup_themes=custom takes only themes whose own autoup is all: the lagging theme stays until its autoup is set', async () => {
   const site = await install(h, 'custom', 'Custom Themes', '6.4.5');
   await h.v2('post', `/installs/${site.id}`).send({ autoup: 'all', autoup_backup: 'none', autoup_plugins: 'none', autoup_themes: 'custom' }).expect(200);
   expect(await pass(site.id)).toMatchObject([{ outcome: 'done', detail: { from: '6.4.5', to: '6.5.5', backup: false } }]);
@@ -58,4 +58,14 @@ test('autoup_themes=custom takes only themes whose own autoup is all (none here)
   expect(await pass(site.id)).toMatchObject([{ outcome: 'idle' }]);
   expect(theme((await h.v2('get', `/installs/${site.id}`).expect(200)).body.data, 'twentytwentyfour')).toBe('1.0');
   expect((await h.v2('get', `/backups?user=vic&pid=${site.id}`).expect(200)).body.data).toEqual([]);
+
+  // The theme's own autoup, set through the theme endpoint (WordPress's auto_update_themes), lets the next pass take it.
+  const lagging = await h.v2('get', `/installs/${site.id}/themes/twentytwentyfour`).expect(200);
+  expect(lagging.body.data).toMatchObject({ version: '1.0', version_available: '1.1', autoup: 'none' });
+  const on = await h.v2('post', `/installs/${site.id}/themes/twentytwentyfour`).send({ autoup: 'all' });
+  expect(on.body).toMatchObject({ result: true, data: { autoup: 'all', activated: true } });
+  expect(await pass(site.id)).toMatchObject([{ outcome: 'done', detail: { from: '6.5.5', to: 'current', themes: ['twentytwentyfour'] } }]);
+  const after = (await h.v2('get', `/installs/${site.id}`).expect(200)).body.data;
+  expect(after.themes.find((t: { id: string }) => t.id === 'twentytwentyfour')).toMatchObject({ version: '1.1', autoup: 'all' });
+  expect((await h.v2('get', `/installs/${site.id}/themes/twentytwentyfour`).expect(200)).body.data).toMatchObject({ version: '1.1', version_available: '' });
 });

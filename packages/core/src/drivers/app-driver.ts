@@ -32,6 +32,25 @@ export interface AddonList {
   themes: AddonInfo[];
 }
 
+/** One plugin or theme as the plugin/theme endpoints show it (spec §8.4), with its file (plugin) or folder (theme). */
+export interface AddonItem extends AddonInfo {
+  file: string;
+  name: string;
+  description: string;
+  author: string;
+}
+
+/** What addonState() reads or changes: `edit` sets activation/autoup, `remove` prepares deleting the files. */
+export interface AddonStateInput {
+  dir: string;
+  url: string;
+  kind: 'plugins' | 'themes';
+  action: 'list' | 'edit' | 'remove';
+  slug?: string;
+  activated?: boolean;
+  autoup?: 'none' | 'all';
+}
+
 /** A plugin or theme that a release ships: its slug, the version its header says, its name in the add-on folder. */
 export interface BundledAddon {
   id: string;
@@ -122,6 +141,8 @@ export interface AppDriver {
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
   /** Installed plugins and themes (WordPress); empty lists for the others. */
   addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<AddonList>;
+  /** Plugins or themes with details, after the change asked (WordPress only; absent: the app has none). */
+  addonState?(i: AddonStateInput): Promise<AddonItem[]>;
   /** The version the files say (wp-includes/version.php, VERSION). */
   version(dir: string): Promise<string>;
   /**

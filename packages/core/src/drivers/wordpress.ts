@@ -11,7 +11,7 @@ import { EngineError, invalidArgument } from '@installgate/contracts';
 import { checkCredentials, dropTables, listTables } from '../runtime/app-database';
 import type { DbCredentials } from '../runtime/db-server';
 import { phpHelper, runPhp } from '../runtime/php';
-import type { AddonList, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields, RelocateInput } from './app-driver';
+import type { AddonItem, AddonList, AddonStateInput, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields, RelocateInput } from './app-driver';
 import { checkInstallFields, checkPassword, fsError, helperResult, readText, writeConfigAtomic } from './php-support';
 import { findWpConfig, readWpConfigDb, renderWpConfig, renewWpSalts, rewriteWpConfig } from './wordpress-config';
 import { writeLoginFile } from './wordpress-sso';
@@ -176,6 +176,16 @@ export const wordpressDriver: AppDriver = {
   async addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<AddonList> {
     const r = await inspect(i.dir, i.url);
     return { plugins: r.plugins, themes: r.themes };
+  },
+
+  async addonState(i: AddonStateInput): Promise<AddonItem[]> {
+    const { dir, ...input } = i;
+    // A plugin's activation may print WordPress's configuration: the database password is masked in any message.
+    const secrets = [(await readWpConfigDb(dir).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
+    const r = await runHelper<{ items: AddonItem[] }>('addon-state.php', dir, input, `Changing the WordPress ${i.kind}`, secrets);
+    // Checked, not trusted (PHP output).
+    if (!Array.isArray(r.items)) throw new EngineError('internal_error', { message: `WordPress did not list its ${i.kind}.` });
+    return r.items;
   },
 
   async relocate(i: RelocateInput): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Backup, Install, Template } from '@installgate/contracts';
+import type { Addon, Backup, Install, Template } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import type { AppDeps, RunOptions } from './app-deps';
 import { installApplication, type OperationResult } from './install-application';
@@ -21,6 +21,8 @@ import type { SyncRequest } from './sync-plan';
 import type { SyncPreview } from './sync-changes';
 import { captureTemplate, type TemplateRequest } from './capture-template';
 import { updateApplication, type UpdateRequest } from './update-application';
+import { editAddon, getAddon, listAddons, uninstallAddon, type AddonEdit } from './addon-operations';
+import type { AddonKind } from './update-addons';
 
 /** The operations that change real applications (files, databases, the app's own settings). */
 export interface ApplicationsService {
@@ -34,6 +36,13 @@ export interface ApplicationsService {
   backup(scope: Scope, id: string, req: BackupRequest, opts: RunOptions): Promise<OperationResult<Backup>>;
   /** Core and/or bundled plugins/themes to a newer release; a failure puts the site back as it was. */
   update(scope: Scope, id: string, req: UpdateRequest, opts: RunOptions): Promise<OperationResult<Install>>;
+  /** WordPress plugins/themes of an install (spec §2.3): list, one, install-or-edit, uninstall. */
+  addons: {
+    list(scope: Scope, id: string, kind: AddonKind): Promise<Addon[]>;
+    get(scope: Scope, id: string, kind: AddonKind, slug: string): Promise<Addon>;
+    edit(scope: Scope, id: string, kind: AddonKind, slug: string, edit: AddonEdit, opts: Pick<RunOptions, 'dryrun'>): Promise<OperationResult<Addon>>;
+    uninstall(scope: Scope, id: string, kind: AddonKind, slug: string, opts: Pick<RunOptions, 'dryrun'>): Promise<OperationResult<Addon>>;
+  };
   /** In place (`restore`) or to a new URL (`restoreto`; also `restore` with a url, the old v1 form). */
   restore(scope: Scope, backupId: string, req: RestoreRequest, opts: RunOptions, mode: 'restore' | 'restoreto'): Promise<OperationResult<Install>>;
   /** Makes a template from an install (spec §2.2 `POST /installs/{id}/template`). */
@@ -66,6 +75,12 @@ export function createApplicationsService(deps: AppDeps): ApplicationsService {
     loginUrl: (scope, id, opts) => adminLoginUrl(deps, scope, id, opts),
     backup: (scope, id, req, opts) => backupInstall(deps, scope, id, req, opts),
     update: (scope, id, req, opts) => updateApplication(deps, scope, id, req, opts),
+    addons: {
+      list: (scope, id, kind) => listAddons(deps, scope, id, kind),
+      get: (scope, id, kind, slug) => getAddon(deps, scope, id, kind, slug),
+      edit: (scope, id, kind, slug, edit, opts) => editAddon(deps, scope, id, kind, slug, edit, opts),
+      uninstall: (scope, id, kind, slug, opts) => uninstallAddon(deps, scope, id, kind, slug, opts),
+    },
     restore: (scope, id, req, opts, mode) => restoreBackup(deps, scope, id, req, opts, mode),
     template: (scope, id, req, opts) => captureTemplate(deps, scope, id, req, opts),
     deleteBackup: (scope, id, opts) => deleteBackup(deps, scope, id, opts),

@@ -1,8 +1,8 @@
 import type { ApplicationVersion } from '@installgate/contracts';
 import type { DbCredentials, DbServer } from '../runtime/db-server';
-import type { AddonList as Addons, InstallFields, RelocateInput, UpdateSupport } from '../drivers/app-driver';
+import type { AddonItem, AddonList as Addons, AddonStateInput, InstallFields, RelocateInput, UpdateSupport } from '../drivers/app-driver';
 
-export type { DbCredentials, DbServer, InstallFields, Addons, RelocateInput, UpdateSupport };
+export type { AddonItem, AddonStateInput, DbCredentials, DbServer, InstallFields, Addons, RelocateInput, UpdateSupport };
 
 /*
  * What the install workflows need from the catalog, the database runtime and the application drivers, as narrow
@@ -54,6 +54,7 @@ export interface DriverPort {
   setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
   addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<Addons>;
+  addonState?(i: AddonStateInput): Promise<AddonItem[]>;
   version(dir: string): Promise<string>;
   relocate?(i: RelocateInput): Promise<void>;
   renewSecrets?(i: { dir: string }): Promise<void>;

@@ -7,8 +7,6 @@ import type { OpContext, OpHandler, OpTable } from '../operation';
  * then answer 501 `not_implemented` — never a pretended success.
  */
 export const NOT_YET_AVAILABLE = {
-  'plugins.list': 'install', 'plugins.get': 'install', 'plugins.edit': 'install', 'plugins.uninstall': 'install',
-  'themes.list': 'install', 'themes.get': 'install', 'themes.edit': 'install', 'themes.uninstall': 'install',
   'users.login': 'user',
 } as const satisfies Partial<Record<OperationName, 'install' | 'backup' | 'user' | null>>;
 
