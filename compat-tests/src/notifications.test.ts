@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSftpServer, type SftpTestServer } from '@installgate/storage/dist/test-servers';
-import { ensureMirror, freePort, startSmtpSink, type ReceivedMail, type SmtpSink } from '@installgate/testkit';
+import { ensureMirror, freePort, startSmtpSink, type SmtpSink } from '@installgate/testkit';
 import { startAppHarness, type AppHarness } from './app-harness';
+import { readMail } from './read-mail';
 import { startServerProcess } from './server-process';
 
 /**
@@ -19,17 +20,6 @@ let sink: SmtpSink;
 let sftp: SftpTestServer;
 let sftpRoot: string;
 let h: AppHarness;
-
-/** Subject and plain-text body of a received mail (headers unfolded, quoted-printable decoded). */
-function readMail(m: ReceivedMail): { subject: string; text: string } {
-  const [head = '', ...rest] = m.raw.split(/\r?\n\r?\n/);
-  const subject = /^Subject: (.*)$/m.exec(head.replace(/\r?\n[ \t]+/g, ' '))?.[1]?.trim() ?? '';
-  const body = rest.join('\n\n');
-  // The text/plain part: from its headers to the next MIME boundary.
-  const part = /Content-Type: text\/plain[^\n]*\n(?:[^\n]+\n)*?\r?\n([\s\S]*?)\r?\n--/i.exec(body)?.[1] ?? body;
-  const text = part.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\r\n/g, '\n');
-  return { subject, text };
-}
 
 /** `Time:` of a mail as unix seconds. */
 function mailTime(text: string): number {

@@ -112,7 +112,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     dbServer: settings.dbUrl ? runtime.database.parseDbUrl(settings.dbUrl) : null,
     users, installs, installsRepo, resources: createInstallResources(ctx.db),
     backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
-    autoBackups: createAutoBackupKinds(ctx.db), nodeId,
+    autoBackups: createAutoBackupKinds(ctx.db), nodeId, notifier: notifications,
     locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled }), agent: AGENT_VERSION,
   });
   return {

@@ -2,6 +2,7 @@ import { isEngineError } from '@installgate/contracts';
 import type { AppDeps } from '../workflows/app-deps';
 import { autoBackupInstall, autoBackupTargets } from '../workflows/auto-backup';
 import { autoUpdateInstall, autoUpdateTargets } from '../workflows/auto-update';
+import { updateNoticeInstall, updateNoticeTargets } from '../workflows/update-notice';
 import { createJobLeases } from './job-lease';
 
 /** A kind of scheduled job: what it runs on, and one run for one target (throws when it failed). */
@@ -12,11 +13,12 @@ interface ScheduledJobKind {
 
 /**
  * Every job kind the scheduler runs, in pass order: automatic backups before automatic updates, so a site due for
- * both is backed up at its old version first. The lease, retry and report handling below is shared.
+ * both is backed up at its old version first; update mails last, so what was just updated is not announced. The lease, retry and report handling below is shared.
  */
 export const SCHEDULED_JOBS = {
   autobk: { targets: autoBackupTargets, run: autoBackupInstall },
   autoup: { targets: autoUpdateTargets, run: autoUpdateInstall },
+  update_notice: { targets: updateNoticeTargets, run: updateNoticeInstall },
 } as const satisfies Record<string, ScheduledJobKind>;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

@@ -15,6 +15,7 @@ import type { BackupsService } from '../backups/backups-service';
 import type { BackupObjectsRepo } from '../backups/backup-objects';
 import type { AutoBackupKindsRepo } from '../backups/auto-backup-kinds';
 import type { CatalogPort, DbServer, RuntimePort } from './ports';
+import type { Notifier } from '../notifications/notifier';
 
 /** Everything the application workflows (install, import, uninstall, app edits, SSO) are built from. */
 export interface AppDeps {
@@ -44,6 +45,8 @@ export interface AppDeps {
   templates: TemplatesService;
   logs: LogsService;
   runner: TaskRunner;
+  /** Mails to install owners (spec §8.3): the update-notice job queues its own; tasks are mailed by the runner. */
+  notifier: Pick<Notifier, 'enabled' | 'notify'>;
   /** This engine's id: it owns task claims and scheduler leases. */
   nodeId: string;
   /** Version of Installgate written into records' `agent`. */

@@ -122,7 +122,7 @@ async function wanted(deps: AppDeps, install: Install): Promise<{ to: string; re
  * Catalog answers that mean "nothing to update automatically" rather than a failure to retry: the application has
  * left the catalog, or the install runs a version the catalog/mirror does not know (an imported site).
  */
-const NOT_IN_CATALOG: readonly string[] = ['application_not_found', 'invalid_argument_version'];
+export const NOT_IN_CATALOG: readonly string[] = ['application_not_found', 'invalid_argument_version'];
 
 /** Whether (and how) the install is updated now, and the attempts already made at that target. */
 async function decide(deps: AppDeps, install: Install): Promise<{ to: string; req: UpdateRequest; attempts: number } | null> {
