@@ -15,6 +15,10 @@ describe('notification tables', () => {
     expect(notificationForTask('browser/install', true)).toBe('install_error');
     expect(notificationForTask('backups/restoreto', false)).toBe('restore');
     expect(notificationForTask('installs/sync', true)).toBe('sync_error');
+    // An update that leaves the core alone updated plugins/themes only.
+    expect(notificationForTask('installs/update', false, { install: 'x', from: '6.5.5', to: '6.5.5' })).toBe('update');
+    expect(notificationForTask('installs/update', false, { install: 'x', from: '6.5.5', to: 'current' })).toBe('plugin_update');
+    expect(notificationForTask('installs/update', true, { install: 'x', from: '6.5.5', to: 'current' })).toBe('plugin_update_error');
     for (const cmd of ['installs/uninstall', 'browser/import', 'installs/edit', 'backups/delete', 'backups/import', 'toString', '__proto__']) {
       expect(notificationForTask(cmd, false)).toBeNull();
     }

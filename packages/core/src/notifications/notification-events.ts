@@ -5,9 +5,8 @@ import type { Notification } from '@installgate/contracts';
  * listed send none: §8.3 has no type for imports, uninstalls, edits, backup deletes or backup imports.
  *
  * Running in this release: install (also from a template), clone, backup (also automatic), restore (in place and
- * to a new URL), sync, update and template. The plugin-update row names the command plugin updates will run as;
- * they mail as soon as such a task runs. `update_available` and `plugin_update_available` come from a check, not
- * a task: the code that finds a newer version calls `Notifier.notify` (see notifier.ts).
+ * to a new URL), sync, update (plugin_update when it leaves the core alone) and template. `update_available` and
+ * `plugin_update_available` come from the scheduler's update_notice job, not a task (Notifier.notify).
  */
 export const TASK_NOTIFICATIONS = {
   'browser/install': { complete: 'install', failed: 'install_error' },
@@ -17,13 +16,17 @@ export const TASK_NOTIFICATIONS = {
   'backups/restoreto': { complete: 'restore', failed: 'restore_error' },
   'installs/sync': { complete: 'sync', failed: 'sync_error' },
   'installs/update': { complete: 'update', failed: 'update_error' },
-  'installs/plugins/update': { complete: 'plugin_update', failed: 'plugin_update_error' },
   'installs/template': { complete: 'template', failed: 'template_error' },
 } as const satisfies Record<string, { complete: Notification; failed: Notification }>;
 
-/** The notification a task with this cmd and outcome sends, or null. */
-export function notificationForTask(cmd: string, failed: boolean): Notification | null {
-  const row = Object.prototype.hasOwnProperty.call(TASK_NOTIFICATIONS, cmd) ? TASK_NOTIFICATIONS[cmd as keyof typeof TASK_NOTIFICATIONS] : null;
+/** An update with `version=current` (its task payload says `to: 'current'`) updates only plugins and themes. */
+const ADDONS_ONLY_UPDATE = { complete: 'plugin_update', failed: 'plugin_update_error' } as const;
+
+/** The notification a task with this cmd (and payload) and outcome sends, or null. */
+export function notificationForTask(cmd: string, failed: boolean, payload?: unknown): Notification | null {
+  const addonsOnly = cmd === 'installs/update' && (payload as { to?: unknown } | undefined)?.to === 'current';
+  const row = addonsOnly ? ADDONS_ONLY_UPDATE
+    : Object.prototype.hasOwnProperty.call(TASK_NOTIFICATIONS, cmd) ? TASK_NOTIFICATIONS[cmd as keyof typeof TASK_NOTIFICATIONS] : null;
   if (!row) return null;
   return failed ? row.failed : row.complete;
 }

@@ -110,7 +110,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     enabled: mailer !== null,
     notify,
     taskSettled(s) {
-      const type = notificationForTask(s.spec.cmd, s.error !== undefined);
+      const type = notificationForTask(s.spec.cmd, s.error !== undefined, s.spec.payload);
       if (!type || !s.spec.installId) return;
       notify({
         type, installId: s.spec.installId, error: s.error, secrets: s.spec.secrets,
