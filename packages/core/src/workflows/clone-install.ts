@@ -12,8 +12,9 @@ import * as path from 'node:path';
 import { EngineError, invalidArgument, type Install } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
-import { runWorkflow, type Step } from '../tasks/run-workflow';
+import type { Step } from '../tasks/run-workflow';
 import type { AppDeps, RunOptions } from './app-deps';
+import { runLoggedWorkflow } from './run-logged-workflow';
 import { createDatabaseStep } from './create-database-step';
 import { createFolderStep } from './create-folder-step';
 import { copyEntries } from './copy-files';
@@ -212,18 +213,15 @@ export async function cloneInstall(deps: AppDeps, scope: Scope, sourceScope: Sco
     payload: { source: source.id, url: plan.url, stage: plan.stage },
     // The source too: it is read throughout and, for a stage, its record changes at the end.
     lockInstall: [plan.id, folderLockKey(plan.target.dir), source.id], secrets, notification: source.notification,
-  }, async (t) => {
-    try {
+  }, (t) => runLoggedWorkflow(deps, {
+    steps: steps(deps), run, progress: t.progress, installId: plan.id, secrets, entry,
+    before: async () => {
       await checkEmpty(plan.target.dir);
       if (opts.background === 'quick') await checkEnvironment(deps, plan);
-      await runWorkflow(steps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: plan.id, detail: String(e) }));
-    } catch (e) {
-      const err = e instanceof EngineError ? e : new EngineError('internal_error', { cause: e });
-      await deps.logs.write({ ...entry, severity: 'error', message: `Cloning ${source.title} (${source.url}) to ${plan.url} failed: ${err.message}` }, secrets);
-      throw e;
-    }
-    await deps.logs.write({ ...entry, message: `Cloned ${source.title} from ${source.url} to ${plan.url}${plan.stage ? ' as its stage' : ''}.` }, secrets);
-  }, { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
+    },
+    failed: (err) => `Cloning ${source.title} (${source.url}) to ${plan.url} failed: ${err.message}`,
+    done: () => `Cloned ${source.title} from ${source.url} to ${plan.url}${plan.stage ? ' as its stage' : ''}.`,
+  }), { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
   if (opts.background !== false) return { data: null, task };
   const record = await deps.installsRepo.get(plan.id);
   if (!record) throw new EngineError('internal_error', { message: 'the clone finished but its record is gone' });

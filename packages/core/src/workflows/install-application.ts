@@ -4,12 +4,13 @@ import { EngineError, invalidArgument, type Install, type Task } from '@installg
 import type { Scope } from '../access/actor';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
+import { runLoggedWorkflow } from './run-logged-workflow';
 import { createDatabaseStep } from './create-database-step';
 import { createFolderStep } from './create-folder-step';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
 import { checkEmpty, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
-import { runWorkflow, type Step } from '../tasks/run-workflow';
+import type { Step } from '../tasks/run-workflow';
 import { numericVersion, satisfiesRange } from './version-range';
 import { checkBackupPolicy } from './backup-policy';
 import { releaseSha256 } from './release-checksum';
@@ -219,20 +220,17 @@ export async function installApplication(deps: AppDeps, scope: Scope, req: Insta
     payload: { application: req.application, version: plan.version, url: req.url },
     // The folder too: another install to the same URL that passed its preflight meanwhile must not write into it.
     lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets, notification: notificationsOf(req),
-  }, async (t) => {
-    const entry = { user: plan.target.owner.id, cmd: 'browser/install', install: plan.id, url: req.url, title: plan.fields.sitetitle };
-    try {
+  }, (t) => runLoggedWorkflow(deps, {
+    steps: steps(deps), run, progress: t.progress, installId: plan.id, secrets,
+    entry: { user: plan.target.owner.id, cmd: 'browser/install', install: plan.id, url: req.url, title: plan.fields.sitetitle },
+    before: async () => {
       // Again under the folder's lock: an install that ended between our preflight and now may have filled it.
       await checkEmpty(plan.target.dir);
       if (opts.background === 'quick') await checkEnvironment(deps, plan);
-      await runWorkflow(steps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: plan.id, detail: String(e) }));
-    } catch (e) {
-      const err = e instanceof EngineError ? e : new EngineError('internal_error', { cause: e });
-      await deps.logs.write({ ...entry, severity: 'error', message: `Installing ${plan.manifest.name} at ${req.url} failed: ${err.message}` }, secrets);
-      throw e;
-    }
-    await deps.logs.write({ ...entry, message: `Installed ${plan.manifest.name} ${run.version} at ${req.url}.` }, secrets);
-  }, { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
+    },
+    failed: (err) => `Installing ${plan.manifest.name} at ${req.url} failed: ${err.message}`,
+    done: () => `Installed ${plan.manifest.name} ${run.version} at ${req.url}.`,
+  }), { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
   if (opts.background !== false) return { data: null, task };
   const record = await deps.installsRepo.get(plan.id);
   if (!record) throw new EngineError('internal_error', { message: 'the install finished but its record is gone' });

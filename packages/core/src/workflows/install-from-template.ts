@@ -13,8 +13,9 @@ import { pipeline } from 'node:stream/promises';
 import { EngineError, type Backup, type Install, type Template } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import { templateFilePath } from '../templates/template-files';
-import { runWorkflow, type Step } from '../tasks/run-workflow';
+import type { Step } from '../tasks/run-workflow';
 import type { AppDeps, RunOptions } from './app-deps';
+import { runLoggedWorkflow } from './run-logged-workflow';
 import { checkEnvironment, checkInput, type InstallPlan, type OperationResult } from './install-application';
 import { notificationsOf, type InstallRequest } from './install-request';
 import { restoreSteps, type RestoreRun } from './restore-backup';
@@ -151,18 +152,15 @@ export async function installFromTemplate(deps: AppDeps, scope: Scope, req: Inst
     title: plan.fields.sitetitle, wsLabel: plan.target.resolved.website.label, label: '_tasks_installing',
     payload: { application: req.application, version: template.version, url: req.url, template: template.id },
     lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets, notification: notificationsOf(req),
-  }, async (t) => {
-    try {
+  }, (t) => runLoggedWorkflow(deps, {
+    steps, run, progress: t.progress, installId: plan.id, secrets, entry,
+    before: async () => {
       await checkEmpty(plan.target.dir);
       if (opts.background === 'quick') await preflight();
-      await runWorkflow(steps, run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: plan.id, detail: String(e) }));
-    } catch (e) {
-      const err = e instanceof EngineError ? e : new EngineError('internal_error', { cause: e });
-      await deps.logs.write({ ...entry, severity: 'error', message: `Installing template "${template.template_name}" at ${req.url} failed: ${err.message}` }, secrets);
-      throw e;
-    }
-    await deps.logs.write({ ...entry, message: `Installed ${plan.manifest.name} ${template.version} from template "${template.template_name}" at ${req.url}.` }, secrets);
-  }, { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
+    },
+    failed: (err) => `Installing template "${template.template_name}" at ${req.url} failed: ${err.message}`,
+    done: () => `Installed ${plan.manifest.name} ${template.version} from template "${template.template_name}" at ${req.url}.`,
+  }), { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
   if (opts.background !== false) return { data: null, task };
   const record = await deps.installsRepo.get(plan.id);
   if (!record) throw new EngineError('internal_error', { message: 'the install finished but its record is gone' });

@@ -16,8 +16,9 @@ import { storageFailure } from '../backups/storage-failure';
 import { restoreDatabase } from '../dumps';
 import { spoolToFile, type Spool } from '../streams/spool-to-file';
 import { withAppConnection } from '../runtime/app-database';
-import { runWorkflow, type Step } from '../tasks/run-workflow';
+import type { Step } from '../tasks/run-workflow';
 import type { AppDeps, RunOptions } from './app-deps';
+import { runLoggedWorkflow } from './run-logged-workflow';
 import type { OperationResult } from './install-application';
 import type { DbCredentials } from './ports';
 import { planRestore, type RestorePlan, type RestoreRequest } from './restore-plan';
@@ -266,17 +267,12 @@ export async function restoreBackup(deps: AppDeps, scope: Scope, id: string, req
     cmd, user: plan.owner, installId: plan.installId, url: plan.url, title: backup.title, label: '_tasks_restoring',
     payload: { backup: id, install: plan.installId, url: plan.url }, lockInstall: [plan.installId, folderLockKey(plan.dir)], secrets,
     notification: plan.live?.notification ?? backup.notification,
-  }, async (t) => {
-    try {
-      if (opts.background === 'quick') await preflight();
-      await runWorkflow(restoreSteps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: plan.installId, detail: String(e) }));
-    } catch (e) {
-      const err = e instanceof EngineError ? e : new EngineError('internal_error', { cause: e });
-      await deps.logs.write({ ...entry, severity: 'error', message: `Restoring ${backup.backup_filename} to ${plan.url} failed: ${err.message}` }, secrets);
-      throw e;
-    }
-    await deps.logs.write({ ...entry, message: `Restored ${backup.backup_filename} to ${plan.url}.` }, secrets);
-  }, { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.dir); });
+  }, (t) => runLoggedWorkflow(deps, {
+    steps: restoreSteps(deps), run, progress: t.progress, installId: plan.installId, secrets, entry,
+    before: async () => { if (opts.background === 'quick') await preflight(); },
+    failed: (err) => `Restoring ${backup.backup_filename} to ${plan.url} failed: ${err.message}`,
+    done: () => `Restored ${backup.backup_filename} to ${plan.url}.`,
+  }), { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.dir); });
   if (opts.background !== false) return { data: null, task };
   return { data: (await deps.installsRepo.get(plan.installId)) ?? null, task };
 }

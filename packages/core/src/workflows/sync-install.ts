@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EngineError, type Install } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
-import { runWorkflow, type Step } from '../tasks/run-workflow';
+import type { Step } from '../tasks/run-workflow';
 import type { RunningTask } from '../tasks/task-runner';
 import type { AppDeps, RunOptions } from './app-deps';
+import { runLoggedWorkflow } from './run-logged-workflow';
 import { backupWithinTask } from './backup-install';
 import { copyEntries } from './copy-files';
 import { copyTables } from './copy-tables';
@@ -157,16 +158,13 @@ export async function syncInstall(deps: AppDeps, scope: Scope, id: string, req: 
     lockInstall: [target.id, source.id], secrets,
   }, async (t) => {
     const run: Run = { plan, scope, task: t, scratch: '', staged: '', tempPrefix: `igs${randomBytes(3).toString('hex')}_`, swaps: [] };
-    try {
-      if (opts.background === 'quick') await preflight();
-      await runWorkflow(steps(deps), run, t.progress, (step, e) => deps.logger.error('undo failed', { step, install: target.id, detail: String(e) }));
-    } catch (e) {
-      const err = e instanceof EngineError ? e : new EngineError('internal_error', { cause: e });
-      await deps.logs.write({ ...entry, severity: 'error', message: `Syncing ${target.title} from ${source.url} failed: ${err.message}` }, secrets);
-      throw e;
-    }
     const parts = [plan.files.copy.length + plan.files.remove.length ? `files ${[...plan.files.copy, ...plan.files.remove].join(', ')}` : '', plan.tables.copy.length + plan.tables.remove.length ? `tables ${[...plan.tables.copy, ...plan.tables.remove].join(', ')}` : ''].filter(Boolean);
-    await deps.logs.write({ ...entry, message: `Synced ${target.title} from ${source.url}: ${parts.join('; ') || 'nothing chosen'}.` }, secrets);
+    await runLoggedWorkflow(deps, {
+      steps: steps(deps), run, progress: t.progress, installId: target.id, secrets, entry,
+      before: async () => { if (opts.background === 'quick') await preflight(); },
+      failed: (err) => `Syncing ${target.title} from ${source.url} failed: ${err.message}`,
+      done: () => `Synced ${target.title} from ${source.url}: ${parts.join('; ') || 'nothing chosen'}.`,
+    });
   }, { background: opts.background !== false });
   if (opts.background !== false) return { data: null, task };
   return { data: (await deps.installsRepo.get(target.id)) ?? null, task };
