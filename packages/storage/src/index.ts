@@ -25,3 +25,7 @@ export { LocalBackend, localBackendFactory } from './backends/local';
 // The network backends (ftp, sftp, webdav, s3) are reached through openBackend, which loads them on first use.
 export { lazyFactory } from './lazy-factory';
 export { runStorageConformance, type ConformanceOptions, type ConformanceTarget } from './test/conformance';
+export type { SiteEntry, SiteFs, SiteFsFeatures } from './site-fs/site-fs';
+export { LocalSiteFs } from './site-fs/local-site-fs';
+export { readSmallFile } from './site-fs/read-small-file';
+export { sitePathSegments, joinSitePath } from './site-fs/site-path';
