@@ -11,4 +11,8 @@ bash scripts/provision/system-deps.sh >&2 || echo "start: system packages are in
 if [ -z "${INSTALLGATE_MIRROR_DIR:-}" ]; then
   bash scripts/provision/build-app-mirror.sh .cache/app-mirror >&2 || echo "start: the application mirror could not be built; /browser will be empty" >&2
 fi
+# glibc gives every thread that allocates (zlib and fs run on libuv's thread pool) its own malloc arena and keeps
+# freed memory there: without a cap, an install's release extraction left ~55 MiB resident for good (136 MiB before
+# a backup instead of 80; bench/src/backup-restore.bench.ts). Two arenas return it. The operator's value wins.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec node packages/server/dist/start.js

@@ -69,7 +69,8 @@ async function api(base: string, method: string, url: string, body?: unknown): P
 interface Server { url: string; pid: number; stop(): Promise<void> }
 
 async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = childProcess.spawn(process.execPath, [START_JS], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As scripts/start.sh runs the server (its malloc arena cap included), so the memory measured is production's.
+  const child = childProcess.spawn(process.execPath, [START_JS], { env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });

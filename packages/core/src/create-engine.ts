@@ -25,6 +25,7 @@ import { createApplicationsService, type ApplicationsService } from './workflows
 import { REAL_RUNTIME } from './workflows/runtime-port';
 import type { RuntimePort } from './workflows/ports';
 import { createNotifier, type Notifier } from './notifications/notifier';
+import { createSiteOpener, type SiteOpener } from './sites/site-opener';
 
 /** Written into records' `agent` (spec §7.1: the version of the installer that installed or imported it). */
 export const AGENT_VERSION = '0.1.0';
@@ -38,6 +39,8 @@ export interface EngineDeps {
   clock?: () => number;
   /** Operational log; defaults to silent. Meta passed to it is redacted first. */
   logger?: Logger;
+  /** How websites' files are reached; defaults to local folders plus SFTP/SSH and FTP/FTPS connections. */
+  sites?: SiteOpener;
   /** The application catalog; defaults to one built from `settings.appsDir` / `settings.mirrorDir`. */
   catalog?: Catalog;
   /** MariaDB, PHP and the application drivers; defaults to the real ones. */
@@ -113,6 +116,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     users, installs, installsRepo, resources: createInstallResources(ctx.db),
     backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
     autoBackups: createAutoBackupKinds(ctx.db), nodeId, notifier: notifications,
+    sites: deps.sites ?? createSiteOpener(null),
     locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled }), agent: AGENT_VERSION,
   });
   return {

@@ -16,6 +16,7 @@ import type { BackupObjectsRepo } from '../backups/backup-objects';
 import type { AutoBackupKindsRepo } from '../backups/auto-backup-kinds';
 import type { CatalogPort, DbServer, RuntimePort } from './ports';
 import type { Notifier } from '../notifications/notifier';
+import type { SiteOpener } from '../sites/site-opener';
 
 /** Everything the application workflows (install, import, uninstall, app edits, SSO) are built from. */
 export interface AppDeps {
@@ -47,6 +48,8 @@ export interface AppDeps {
   runner: TaskRunner;
   /** Mails to install owners (spec §8.3): the update-notice job queues its own; tasks are mailed by the runner. */
   notifier: Pick<Notifier, 'enabled' | 'notify'>;
+  /** A website's files, on this server or (sftp://, ftp:// homes) on another one. */
+  sites: SiteOpener;
   /** This engine's id: it owns task claims and scheduler leases. */
   nodeId: string;
   /** Version of Installgate written into records' `agent`. */

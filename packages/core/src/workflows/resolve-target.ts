@@ -5,13 +5,29 @@ import { EngineError, type User } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import { parseInstallUrl, type ResolvedUrl } from '../users/resolve-url';
 import type { AppDeps } from './app-deps';
+import type { SiteFs } from '@installgate/storage';
+import { isRemoteHome, publicHome, relativeToHome } from '../sites/site-home';
+import { withSite } from '../sites/with-site';
 
 /** Where an install goes: its owner, the owner's website and the absolute directory for the URL. */
 export interface InstallTarget {
   owner: User;
   resolved: ResolvedUrl;
-  /** Absolute directory of the install. */
+  /**
+   * Where the install lives, as its record's `path` says it: an absolute directory on this server, or for a
+   * website on another server its home URI without the password plus the folder (see sites/site-home.ts).
+   */
   dir: string;
+  /** Set when the website is on another server: reach its files through a SiteFs opened on `home`. */
+  remote: RemoteTarget | null;
+}
+
+/** An install folder on another server. */
+export interface RemoteTarget {
+  /** The website's home URI, credentials included (never logged or stored in a record). */
+  home: string;
+  /** The install folder relative to the home ('' = the home itself). */
+  rel: string;
 }
 
 /** Entries a fresh install may share its folder with (they belong to the web server, not to an application). */
@@ -44,17 +60,27 @@ export async function resolveOwner(deps: AppDeps, scope: Scope, url: string): Pr
   throw new EngineError('empty_argument_user', { errfield: 'user', message: `Several users have a website for this URL (${matches.map((m) => m.id).join(', ')}); name one with user.` });
 }
 
-/** Resolves the URL to the owner's website and directory, and checks the directory can take a new install. */
-export async function resolveTarget(deps: AppDeps, scope: Scope, url: string, opts: { mustBeEmpty: boolean }): Promise<InstallTarget> {
+/**
+ * Resolves the URL to the owner's website and directory, and checks the directory can take a new install (for a
+ * website on another server, by connecting to it: failed_filesystem_* when that fails).
+ */
+export async function resolveTarget(deps: AppDeps, scope: Scope, url: string, opts: { mustBeEmpty: boolean; allowRemote?: boolean }): Promise<InstallTarget> {
   const owner = await resolveOwner(deps, scope, url);
   const resolved = await deps.users.resolveUrl(scope, owner.id, url);
-  if (resolved.path.includes('://') || !path.isAbsolute(resolved.path)) {
-    throw new EngineError('not_implemented', { errfield: 'url', message: 'Websites on other servers (sftp://, ftp:// paths) are not supported by this release yet.' });
+  if (isRemoteHome(resolved.website.path)) {
+    // Refused before connecting: operations that cannot work over SFTP/FTP yet must not touch the site at all.
+    if (!opts.allowRemote) throw new EngineError('not_implemented', { errfield: 'url', message: 'This operation does not support websites on other servers (sftp://, ftp:// paths) yet.' });
+    const rel = relativeToHome(resolved.website.path, resolved.path);
+    if (rel === null) throw new EngineError('internal_error', { message: 'the install folder is not below its website home' });
+    const remote = { home: resolved.website.path, rel };
+    if (opts.mustBeEmpty) await withSite(deps, remote.home, (site) => checkEmptyOn(site, rel));
+    return { owner, resolved, dir: publicHome(resolved.path), remote };
   }
   const dir = path.resolve(resolved.path);
   if (opts.mustBeEmpty) await checkEmpty(dir);
-  return { owner, resolved, dir };
+  return { owner, resolved, dir, remote: null };
 }
+
 
 /** The folder must be missing or empty (but for web-server entries): an install never overwrites files. */
 export async function checkEmpty(dir: string): Promise<void> {
@@ -64,10 +90,24 @@ export async function checkEmpty(dir: string): Promise<void> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw new EngineError('invalid_argument_url_notempty', { errfield: 'url', message: 'The path for this URL is a file.' });
+    if (code === 'ENOTDIR') throw notAFolder();
     if (code === 'EACCES' || code === 'EPERM') throw new EngineError('failed_filesystem_permission', { message: 'The folder for this URL cannot be read.' });
     throw e;
   }
+  refuseEntries(entries);
+}
+
+/** {@link checkEmpty} for a folder on a website's SiteFs. */
+export async function checkEmptyOn(site: SiteFs, rel: string): Promise<void> {
+  const st = await site.stat(rel);
+  if (!st) return;
+  if (st.type !== 'dir') throw notAFolder();
+  refuseEntries((await site.list(rel)).map((e) => e.name));
+}
+
+const notAFolder = () => new EngineError('invalid_argument_url_notempty', { errfield: 'url', message: 'The path for this URL is a file.' });
+
+function refuseEntries(entries: readonly string[]): void {
   const blocking = entries.filter((e) => !IGNORABLE.has(e));
   if (blocking.length > 0) {
     throw new EngineError('invalid_argument_url_notempty', {
