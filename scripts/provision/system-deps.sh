@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages that real installs and their tests need: MariaDB (server + client), PHP CLI with the
-# extensions web apps expect, Debian's WordPress (source of the 6.1.9 release in the app mirror) and unzip.
+# extensions web apps expect, Debian's WordPress (source of the 6.1.9 release in the app mirror), unzip, and the
+# servers of the "remote website" test fixture (packages/testkit: openssh-server's sshd for SFTP, vsftpd for FTP/FTPS,
+# openssl for its FTPS certificate).
 #
 #   bash scripts/provision/system-deps.sh          # as root with apt: installs only what is missing
 #   bash scripts/provision/system-deps.sh --check  # never installs: reports what is missing
@@ -8,14 +10,14 @@
 # Idempotent: when everything is installed it only checks (well under a second) and installs nothing.
 # As root with apt-get, missing packages are installed non-interactively; `apt-get update` runs once, and only when
 # something is missing. A temporary /usr/sbin/policy-rc.d (exit 101) stops Debian's maintainer scripts from starting
-# mariadb or apache2 (this machine has no systemd; the project runs its own private servers, stopped by PID).
+# mariadb, apache2, ssh or vsftpd (this machine has no systemd; the project runs its own private servers, stopped by PID).
 # Not root, or no apt-get: prints what is missing and exits non-zero only when a needed binary is absent.
 set -euo pipefail
 
-PACKAGES=(mariadb-server mariadb-client php-cli php-mysql php-curl php-mbstring php-xml php-zip php-intl wordpress unzip)
+PACKAGES=(mariadb-server mariadb-client php-cli php-mysql php-curl php-mbstring php-xml php-zip php-intl wordpress unzip openssh-server vsftpd openssl)
 # Binaries without which nothing real can run (checked on PATH and in the sbin directories, which a non-root PATH
 # often lacks). Everything else missing is reported as a warning.
-NEEDED_BINARIES=(mariadbd mariadb-install-db mariadb mariadb-dump php unzip)
+NEEDED_BINARIES=(mariadbd mariadb-install-db mariadb mariadb-dump php unzip sshd vsftpd)
 PHP_EXTENSIONS=(mysqli curl mbstring xml zip intl)
 WORDPRESS_VERSION_FILE=/usr/share/wordpress/wp-includes/version.php
 

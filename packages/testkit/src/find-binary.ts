@@ -22,4 +22,4 @@ export function findBinary(...names: string[]): string | undefined {
 }
 
 /** The hint every "missing binary" error carries. */
-export const SYSTEM_DEPS_HINT = 'run scripts/provision/system-deps.sh as root (installs MariaDB, PHP and WordPress with apt)';
+export const SYSTEM_DEPS_HINT = 'run scripts/provision/system-deps.sh as root (installs MariaDB, PHP, WordPress, sshd and vsftpd with apt)';

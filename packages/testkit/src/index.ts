@@ -10,3 +10,7 @@ export * from './php-server';
 export * from './mirror';
 export * from './repo-root';
 export * from './smtp-sink';
+export * from './test-account';
+export * from './sshd';
+export * from './vsftpd';
+export * from './remote-website';

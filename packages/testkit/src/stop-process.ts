@@ -113,3 +113,86 @@ export function ownProcess(pid: number, kind: 'process' | 'group' = 'process'): 
 export function disownProcess(pid: number): void {
   owned.delete(pid);
 }
+
+/** PID, parent PID and start time (in clock ticks since boot) of every live process, read from /proc. */
+function processTable(): Map<number, { ppid: number; start: string }> {
+  const table = new Map<number, { ppid: number; start: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // after "PID (comm) ": STATE(3) PPID(4) … STARTTIME(22)
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z' || fields[0] === 'X') continue;
+      table.set(Number(entry), { ppid: Number(fields[1]), start: fields[19] });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return table;
+}
+
+/** Live descendants of `pid` (children, grandchildren …), from /proc. */
+export function descendants(pid: number): number[] {
+  const table = processTable();
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [p, info] of table) {
+      if (info.ppid === parent && !found.includes(p)) {
+        found.push(p);
+        walk(p);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/**
+ * Stops a server and every process it forked, by PID: servers such as sshd and vsftpd fork one process per
+ * connection, and sshd's call setsid(), so neither killing the server alone nor its process group reaches them.
+ * The tree is read before the first signal (children are re-parented once the server is gone) and again while
+ * waiting; each process is remembered with its start time, so a PID reused meanwhile is never signalled.
+ * SIGTERM to all, wait, SIGKILL after `timeoutMs`; resolves once all are gone.
+ */
+export async function stopProcessTree(pid: number, timeoutMs = 10_000): Promise<void> {
+  const known = new Map<number, string>(); // pid → start time
+  const refresh = (): number[] => {
+    const table = processTable();
+    const alive = new Set<number>();
+    const visit = (p: number) => {
+      const info = table.get(p);
+      if (!info || alive.has(p)) return;
+      if ((known.get(p) ?? info.start) !== info.start) return; // the PID now belongs to another process
+      known.set(p, info.start);
+      alive.add(p);
+      for (const [child, c] of table) if (c.ppid === p) visit(child);
+    };
+    for (const p of [pid, ...known.keys()]) visit(p);
+    return [...alive];
+  };
+  const signal = (pids: number[], sig: NodeJS.Signals) => {
+    for (const p of pids) {
+      try {
+        process.kill(p, sig);
+      } catch {
+        // gone
+      }
+    }
+  };
+  const termed = new Set<number>();
+  const deadline = Date.now() + timeoutMs;
+  let killed = false;
+  let alive: number[];
+  while ((alive = refresh()).length > 0) {
+    const fresh = alive.filter((p) => !termed.has(p)); // all of them at first; later, processes forked meanwhile
+    signal(fresh, 'SIGTERM');
+    for (const p of fresh) termed.add(p);
+    if (Date.now() >= deadline) {
+      if (killed && Date.now() >= deadline + 5_000) throw new Error(`stopProcessTree: ${alive.join(', ')} survived SIGKILL`);
+      if (!killed) signal(alive, 'SIGKILL');
+      killed = true;
+    }
+    await sleep(50);
+  }
+}
