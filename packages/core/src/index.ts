@@ -56,3 +56,6 @@ export { KIND_PERIOD, DUE_SLACK_SECONDS, AUTO_BACKUP_KINDS, type AutoBackupKind 
 export { createNotifier, type Notifier, type NotificationEvent } from './notifications/notifier';
 export { TASK_NOTIFICATIONS, NOTIFICATION_MAILS, notificationForTask } from './notifications/notification-events';
 export { SMTP_SECURE, checkSmtpSettings, type SmtpSettings, type SmtpSecure } from './notifications/smtp-settings';
+
+export { runRemotePhp, remotePhpExecutor, REMOTE_HELPER_RE, type RunRemotePhpOptions, type RemoteSite } from './remote';
+export { localPhpExecutor, PHP_HELPERS, type PhpExecutor, type PhpHelperName, type PhpRunOptions } from './drivers/php-executor';

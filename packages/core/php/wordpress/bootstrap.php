@@ -1,22 +1,39 @@
 <?php
-// Shared start of Installgate's WordPress helpers (install.php, set-fields.php, inspect.php), run by
-// packages/core/src/drivers/wordpress.ts under PHP CLI.
+// Shared start of Installgate's WordPress helpers (install.php, set-fields.php, inspect.php, ...), run by
+// packages/core/src/drivers/wordpress.ts through a PhpExecutor: under PHP CLI on this server, or over HTTP on a
+// website's own server, inlined into a one-time helper (php/remote/preamble.php, src/remote/) that checked the
+// request's secret and defined IG_REMOTE (its own folder) before this code runs. One body serves both.
 //
-// Input: one JSON object on stdin with at least "dir" (the install's folder, ABSPATH) and "url" (the install's URL).
-// Secrets (passwords) only ever come this way, never from argv or the environment.
-// Output: one line on stdout, "@@INSTALLGATE-RESULT@@ " followed by JSON: {"ok":true,...} or
-// {"ok":false,"field":"...","message":"..."}. Anything else WordPress or a plugin prints is discarded; PHP's
-// warnings go to stderr (display_errors=stderr). No mail is ever sent from a helper (wp_mail is replaced).
-if (PHP_SAPI !== 'cli') {
+// Input: one JSON object with "url" (the install's URL) and, under CLI, "dir" (the install's folder, ABSPATH);
+// on stdin under CLI, in the POST body over HTTP, where "dir" is the helper's own folder (the engine cannot know
+// that folder's path on the site's server). Secrets (passwords) only ever come this way, never from argv or env.
+// Output: one line, "@@INSTALLGATE-RESULT@@ " followed by JSON: {"ok":true,...} or
+// {"ok":false,"field":"...","message":"..."}, on stdout (CLI) or as the response body (HTTP). Anything else
+// WordPress or a plugin prints is discarded; PHP's warnings go to stderr (CLI, display_errors=stderr) or before the
+// result line (HTTP, where there is no stderr). No mail is ever sent from a helper (wp_mail is replaced).
+if (PHP_SAPI !== 'cli' && !defined('IG_REMOTE')) {
     http_response_code(403);
     exit;
 }
 const IG_MARKER = '@@INSTALLGATE-RESULT@@ ';
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
 
-$IG = json_decode((string) stream_get_contents(STDIN), true);
+/** A diagnostic for the engine's error message: stderr under CLI; the response body over HTTP. */
+function ig_diag(string $text)
+{
+    if (defined('IG_REMOTE')) {
+        echo $text;
+    } else {
+        fwrite(STDERR, $text);
+    }
+}
+
+$IG = json_decode((string) (defined('IG_REMOTE') ? file_get_contents('php://input') : stream_get_contents(STDIN)), true);
+if (defined('IG_REMOTE') && is_array($IG)) {
+    $IG['dir'] = IG_REMOTE;
+}
 if (!is_array($IG) || !isset($IG['dir']) || !is_string($IG['dir']) || !is_dir($IG['dir'])) {
-    fwrite(STDERR, "installgate: the input must be a JSON object with an existing \"dir\"\n");
+    ig_diag("installgate: the input must be a JSON object with an existing \"dir\"\n");
     exit(2);
 }
 $IG['dir'] = rtrim($IG['dir'], '/');
@@ -25,10 +42,15 @@ chdir($IG['dir']);
 /** Prints the result line (past any output buffer, whose content is dropped) and exits. */
 function ig_out(array $data, int $code)
 {
-    while (ob_get_level() > 0) {
-        ob_end_clean();
+    // A web server's own buffer (zlib.output_compression) may refuse to go: stop there rather than loop forever.
+    while (ob_get_level() > 0 && @ob_end_clean()) {
     }
-    fwrite(STDOUT, "\n" . IG_MARKER . json_encode($data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PARTIAL_OUTPUT_ON_ERROR) . "\n");
+    $line = "\n" . IG_MARKER . json_encode($data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PARTIAL_OUTPUT_ON_ERROR) . "\n";
+    if (defined('IG_REMOTE')) {
+        echo $line;
+    } else {
+        fwrite(STDOUT, $line);
+    }
     exit($code);
 }
 
@@ -107,6 +129,6 @@ ob_start();
 register_shutdown_function(function () {
     $e = error_get_last();
     if ($e && in_array($e['type'], [E_ERROR, E_PARSE, E_CORE_ERROR, E_COMPILE_ERROR], true)) {
-        fwrite(STDERR, "installgate: PHP fatal error: {$e['message']} in {$e['file']}:{$e['line']}\n");
+        ig_diag("\ninstallgate: PHP fatal error: {$e['message']} in {$e['file']}:{$e['line']}\n");
     }
 });

@@ -5,8 +5,17 @@
  * application's own code.
  */
 import type { DbCredentials } from '../runtime/db-server';
+import type { PhpExecutor } from './php-executor';
 
 export type DriverName = 'wordpress' | 'php-installer' | 'static-installer';
+
+/**
+ * Where the driver's PHP helpers run for this install (WordPress): absent = PHP CLI on this server in `dir`; a
+ * remote executor (src/remote/) runs them on the website's own server over HTTP, with no other change in the driver.
+ */
+export interface RunsPhp {
+  php?: PhpExecutor;
+}
 
 /** The install fields of the API (spec §2.1) that reach the application itself. */
 export interface InstallFields {
@@ -41,7 +50,7 @@ export interface AddonItem extends AddonInfo {
 }
 
 /** What addonState() reads or changes: `edit` sets activation/autoup, `remove` prepares deleting the files. */
-export interface AddonStateInput {
+export interface AddonStateInput extends RunsPhp {
   dir: string;
   url: string;
   kind: 'plugins' | 'themes';
@@ -79,10 +88,10 @@ export interface UpdateSupport {
    * Runs the application's own database upgrade once the new release's files are in place (WordPress:
    * wp_upgrade()); answers the version now running. Throws internal_error (redacted) when it fails.
    */
-  upgradeDatabase?(i: { dir: string; url: string }): Promise<{ version: string }>;
+  upgradeDatabase?(i: { dir: string; url: string } & RunsPhp): Promise<{ version: string }>;
 }
 
-export interface DriverInstallInput {
+export interface DriverInstallInput extends RunsPhp {
   /** The release's files are extracted here already. */
   dir: string;
   /** The install's public URL (no trailing slash needed). */
@@ -129,18 +138,18 @@ export interface AppDriver {
    */
   install(i: DriverInstallInput): Promise<DriverInstallResult>;
   /** Reads an existing install (import); null when `dir` holds no such application. */
-  detect(dir: string): Promise<DetectedInstall | null>;
+  detect(dir: string, opts?: RunsPhp): Promise<DetectedInstall | null>;
   /**
    * Applies changed fields to the running application (WordPress: admin login/password/email via its APIs,
    * blogname, blogdescription). `login`: the administrator to change (default: the first administrator).
    */
-  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string }): Promise<void>;
+  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string } & RunsPhp): Promise<void>;
   /** Rewrites the database settings in the app's config (after the caller moved or changed the database). */
   setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
   /** A one-time, short-lived URL that logs the caller into the admin area; `not_implemented` where unsupported. */
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
   /** Installed plugins and themes (WordPress); empty lists for the others. */
-  addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<AddonList>;
+  addons(i: { dir: string; url: string; db: DbCredentials | null } & RunsPhp): Promise<AddonList>;
   /** Plugins or themes with details, after the change asked (WordPress only; absent: the app has none). */
   addonState?(i: AddonStateInput): Promise<AddonItem[]>;
   /** The version the files say (wp-includes/version.php, VERSION). */
@@ -158,7 +167,7 @@ export interface AppDriver {
 }
 
 /** Where an app was and where it is now; the tables already carry `to.prefix`. */
-export interface RelocateInput {
+export interface RelocateInput extends RunsPhp {
   dir: string;
   from: { url: string; path: string; prefix: string };
   to: { url: string; path: string; prefix: string };

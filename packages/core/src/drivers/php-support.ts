@@ -44,15 +44,15 @@ export function outputTail(r: Pick<RunPhpResult, 'stdout' | 'stderr'>, secrets: 
 /**
  * The JSON result of one of Installgate's helper scripts (php/…): the last `@@INSTALLGATE-RESULT@@` line.
  * `{ok:false, field, message}` becomes invalid_argument_<field>; no result line becomes internal_error naming `what`
- * with the (redacted) end of the output.
+ * with the (redacted) end of the output; `how` says how it ended there (`exit 255`, `HTTP 500`).
  */
-export function helperResult<T>(r: RunPhpResult, what: string, secrets: readonly string[]): T {
+export function helperResult<T>(r: Pick<RunPhpResult, 'stdout' | 'stderr' | 'code'>, what: string, secrets: readonly string[], how = `exit ${r.code}`): T {
   const line = r.stdout
     .split('\n')
     .reverse()
     .find((l) => l.startsWith(RESULT_MARKER));
   if (!line) {
-    throw new EngineError('internal_error', { message: `${what} failed (exit ${r.code}): ${outputTail(r, secrets) || 'no output'}` });
+    throw new EngineError('internal_error', { message: `${what} failed (${how}): ${outputTail(r, secrets) || 'no output'}` });
   }
   const data = JSON.parse(line.slice(RESULT_MARKER.length)) as { ok: boolean; field?: string; message?: string } & T;
   if (!data.ok) throw invalidArgument(data.field ?? 'id', redactText(data.message ?? `${what} failed.`, secrets));

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { EngineError, invalidArgument } from '@installgate/contracts';
 import { checkCredentials, dropTables, listTables } from '../runtime/app-database';
 import type { DbCredentials } from '../runtime/db-server';
-import { phpHelper, runPhp } from '../runtime/php';
-import type { AddonItem, AddonList, AddonStateInput, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields, RelocateInput } from './app-driver';
-import { checkInstallFields, checkPassword, fsError, helperResult, readText, writeConfigAtomic } from './php-support';
+import type { AddonItem, AddonList, AddonStateInput, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields, RelocateInput, RunsPhp } from './app-driver';
+import { localPhpExecutor, type PhpExecutor, type PhpHelperName } from './php-executor';
+import { checkInstallFields, checkPassword, fsError, readText, writeConfigAtomic } from './php-support';
 import { findWpConfig, readWpConfigDb, renderWpConfig, renewWpSalts, rewriteWpConfig } from './wordpress-config';
 import { writeLoginFile } from './wordpress-sso';
 import { readBundledAddons } from './wordpress-bundled';
@@ -45,13 +45,15 @@ function languageOf(locale: string): string {
   return !locale || locale === 'en_US' ? 'en' : locale;
 }
 
-async function runHelper<T>(script: string, dir: string, input: Record<string, unknown>, what: string, secrets: string[], timeoutMs = HELPER_TIMEOUT_MS): Promise<T> {
-  const r = await runPhp(phpHelper('wordpress', script), { cwd: dir, input: { dir, ...input }, timeoutMs });
-  return helperResult<T>(r, what, secrets);
+/** The install's executor: the one given (a remote site), else PHP CLI in its folder. */
+const phpOf = (i: { dir: string } & RunsPhp): PhpExecutor => i.php ?? localPhpExecutor(i.dir);
+
+async function runHelper<T>(php: PhpExecutor, helper: PhpHelperName, input: Record<string, unknown>, what: string, secrets: string[], timeoutMs = HELPER_TIMEOUT_MS): Promise<T> {
+  return php.run<T>(helper, input, { what, secrets, timeoutMs });
 }
 
-async function inspect(dir: string, url: string): Promise<InspectResult> {
-  return runHelper<InspectResult>('inspect.php', dir, { url }, 'Reading the WordPress site', []);
+async function inspect(php: PhpExecutor, url: string): Promise<InspectResult> {
+  return runHelper<InspectResult>(php, 'wordpress/inspect.php', { url }, 'Reading the WordPress site', []);
 }
 
 export const wordpressDriver: AppDriver = {
@@ -82,8 +84,8 @@ export const wordpressDriver: AppDriver = {
     }
     try {
       const res = await runHelper<{ version: string } & AddonList>(
-        'install.php',
-        dir,
+        phpOf(i),
+        'wordpress/install.php',
         {
           url,
           title: fields.sitetitle,
@@ -113,7 +115,7 @@ export const wordpressDriver: AppDriver = {
     }
   },
 
-  async detect(dir: string): Promise<DetectedInstall | null> {
+  async detect(dir: string, opts?: RunsPhp): Promise<DetectedInstall | null> {
     if ((await readText(join(dir, 'wp-settings.php'))) === null) return null;
     const versionPhp = await readText(join(dir, 'wp-includes', 'version.php'));
     const version = versionPhp && /\$wp_version\s*=\s*'([^']+)'/.exec(versionPhp)?.[1];
@@ -122,7 +124,7 @@ export const wordpressDriver: AppDriver = {
     let fields: Partial<InstallFields> = {};
     if (db) {
       try {
-        const f = (await inspect(dir, '')).fields;
+        const f = (await inspect(phpOf({ dir, ...opts }), '')).fields;
         fields = {
           sitetitle: f.sitetitle,
           sitetagline: f.sitetagline,
@@ -137,7 +139,7 @@ export const wordpressDriver: AppDriver = {
     return { version, db, fields };
   },
 
-  async setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string }): Promise<void> {
+  async setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string } & RunsPhp): Promise<void> {
     const c = i.changes;
     const changes: Record<string, string> = {};
     if (c.login !== undefined) changes.login = c.login;
@@ -151,7 +153,7 @@ export const wordpressDriver: AppDriver = {
     if (c.language !== undefined) changes.locale = await resolveLocale(i.dir, c.language);
     if (Object.keys(changes).length === 0) return;
     // i.db is not needed: wp-config.php is what WordPress connects with.
-    await runHelper('set-fields.php', i.dir, { url: i.url, login: i.login, changes }, 'Changing the WordPress site', c.passwd ? [c.passwd] : []);
+    await runHelper(phpOf(i), 'wordpress/set-fields.php', { url: i.url, login: i.login, changes }, 'Changing the WordPress site', c.passwd ? [c.passwd] : []);
   },
 
   async setDatabase(i: { dir: string; db: DbCredentials }): Promise<void> {
@@ -173,16 +175,16 @@ export const wordpressDriver: AppDriver = {
     return writeLoginFile(i);
   },
 
-  async addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<AddonList> {
-    const r = await inspect(i.dir, i.url);
+  async addons(i: { dir: string; url: string; db: DbCredentials | null } & RunsPhp): Promise<AddonList> {
+    const r = await inspect(phpOf(i), i.url);
     return { plugins: r.plugins, themes: r.themes };
   },
 
   async addonState(i: AddonStateInput): Promise<AddonItem[]> {
-    const { dir, ...input } = i;
+    const { dir, php, ...input } = i;
     // A plugin's activation may print WordPress's configuration: the database password is masked in any message.
     const secrets = [(await readWpConfigDb(dir).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
-    const r = await runHelper<{ items: AddonItem[] }>('addon-state.php', dir, input, `Changing the WordPress ${i.kind}`, secrets);
+    const r = await runHelper<{ items: AddonItem[] }>(phpOf(i), 'wordpress/addon-state.php', input, `Changing the WordPress ${i.kind}`, secrets);
     // Checked, not trusted (PHP output).
     if (!Array.isArray(r.items)) throw new EngineError('internal_error', { message: `WordPress did not list its ${i.kind}.` });
     return r.items;
@@ -199,7 +201,7 @@ export const wordpressDriver: AppDriver = {
     add(i.from.url.replace(/\/+$/, ''), i.to.url.replace(/\/+$/, ''));
     add(i.from.path.replace(/\/+$/, ''), i.to.path.replace(/\/+$/, ''));
     if ((pairs.length === 0 && i.from.prefix === i.to.prefix) || i.tables?.length === 0) return;
-    await runHelper('relocate.php', i.dir, { pairs, old_prefix: i.from.prefix, new_prefix: i.to.prefix, ...(i.tables ? { tables: i.tables } : {}) }, 'Moving the WordPress site', [], INSTALL_TIMEOUT_MS);
+    await runHelper(phpOf(i), 'wordpress/relocate.php', { pairs, old_prefix: i.from.prefix, new_prefix: i.to.prefix, ...(i.tables ? { tables: i.tables } : {}) }, 'Moving the WordPress site', [], INSTALL_TIMEOUT_MS);
   },
 
   update: {
@@ -207,11 +209,11 @@ export const wordpressDriver: AppDriver = {
     keep: ['wp-content'],
     addonDirs: { plugins: 'wp-content/plugins', themes: 'wp-content/themes' },
     bundledAddons: readBundledAddons,
-    async upgradeDatabase(i: { dir: string; url: string }): Promise<{ version: string }> {
+    async upgradeDatabase(i: { dir: string; url: string } & RunsPhp): Promise<{ version: string }> {
       try {
         // WordPress's own output may quote its configuration: the database password is masked in any message.
         const secrets = [(await readWpConfigDb(i.dir).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
-        return await runHelper<{ version: string }>('upgrade.php', i.dir, { url: i.url }, 'The WordPress database upgrade (wp_upgrade)', secrets, INSTALL_TIMEOUT_MS);
+        return await runHelper<{ version: string }>(phpOf(i), 'wordpress/upgrade.php', { url: i.url }, 'The WordPress database upgrade (wp_upgrade)', secrets, INSTALL_TIMEOUT_MS);
       } catch (e) {
         // The helper's refusals name no API field: a failed upgrade is the engine's failure, not the caller's input.
         if (e instanceof EngineError && e.errcode.startsWith('invalid_argument_')) throw new EngineError('internal_error', { message: e.message });

@@ -6,14 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { EngineError } from '@installgate/contracts';
 import { phpString } from '../drivers/php-support';
 import { phpHelper } from '../runtime/php';
 import type { DbCredentials } from './ports';
 import { redactText } from '../secrets/redact';
+import { HelperPostError, helperPostReason, postHelper } from '../remote/post-helper';
 
 const CONFIG_MARKER = '/*@@INSTALLGATE-CONFIG@@*/';
 const COMPLETE_MARKER = '-- installgate-dump-complete';
@@ -63,38 +62,32 @@ const IDLE_TIMEOUT_MS = 300_000;
 const failure = (message: string) => new EngineError('invalid_argument_source_url', { errfield: 'source_url', message });
 
 /**
- * POSTs to the helper at `<sourceUrl>/<name>` with the secret in a header (never in the URL: URLs land in access
- * logs) and resolves with the dump stream once the helper answered 200. Anything else → `invalid_argument_source_url`
- * naming the HTTP status and the helper's own short explanation (secrets masked).
+ * POSTs to the helper at `<sourceUrl>/<name>` (remote/post-helper.ts: the secret in a header, never in the URL,
+ * which access logs keep) and resolves with the dump stream once the helper answered 200. Anything else →
+ * `invalid_argument_source_url` naming the HTTP status and the helper's own short explanation (secrets masked).
  */
-export function requestRemoteDump(sourceUrl: string, ip: string | undefined, helper: DumpHelper, secrets: readonly string[], signal?: AbortSignal): Promise<RemoteDump> {
+export async function requestRemoteDump(sourceUrl: string, ip: string | undefined, helper: DumpHelper, secrets: readonly string[], signal?: AbortSignal): Promise<RemoteDump> {
   const url = new URL(`${sourceUrl}/${helper.name}`);
-  const client = url.protocol === 'https:' ? https : http;
   const mask = (s: string) => redactText(s, [...secrets, helper.secret]);
-  return new Promise((resolve, reject) => {
-    const req = client.request({
-      host: ip ?? url.hostname, port: url.port || undefined, path: url.pathname, method: 'POST', signal,
-      servername: url.protocol === 'https:' ? url.hostname : undefined,
-      headers: { host: url.host, 'x-installgate-secret': helper.secret, 'content-length': '0', 'user-agent': 'Installgate-migrate' },
-    }, (res) => {
-      if (res.statusCode !== 200) {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => { if (text.length < 2000) text += c; });
-        res.on('end', () => reject(failure(mask(`The migration helper at ${url.origin}${url.pathname.replace(/[^/]*$/, '')} answered HTTP ${res.statusCode}${text.trim() ? `: ${text.trim().slice(0, 400)}` : ''}. Check that source_url serves the folder of source_path.`))));
-        res.on('error', () => reject(failure(`The migration helper answered HTTP ${res.statusCode}.`)));
-        return;
-      }
-      const raw = res.headers['x-installgate-path'];
-      const sourcePath = typeof raw === 'string' ? decodeURIComponent(raw) : '';
-      const watch = new TailWatch();
-      res.on('error', (e) => watch.destroy(e));
-      res.on('aborted', () => watch.destroy(failure('The connection to the migration helper broke off during the dump.')));
-      res.pipe(watch);
-      resolve({ body: watch, sourcePath, complete: () => watch.complete });
-    });
-    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
-    req.on('error', (e: NodeJS.ErrnoException) => reject(failure(mask(`source_url ${url.origin} could not be reached${ip ? ` at ${ip}` : ''}: ${e.code ?? e.message}.`))));
-    req.end();
+  const res = await postHelper({ url, ip, secret: helper.secret, userAgent: 'Installgate-migrate', signal, idleTimeoutMs: IDLE_TIMEOUT_MS }).catch((e: unknown) => {
+    if (!(e instanceof HelperPostError)) throw e;
+    throw failure(mask(`source_url ${url.origin}${ip ? ` at ${ip}` : ''} ${helperPostReason(e)}.`));
   });
+  if (res.statusCode !== 200) {
+    const text = await new Promise<string>((resolve) => {
+      let t = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { if (t.length < 2000) t += c; });
+      res.on('end', () => resolve(t));
+      res.on('error', () => resolve(t));
+    });
+    throw failure(mask(`The migration helper at ${url.origin}${url.pathname.replace(/[^/]*$/, '')} answered HTTP ${res.statusCode}${text.trim() ? `: ${text.trim().slice(0, 400)}` : ''}. Check that source_url serves the folder of source_path.`));
+  }
+  const raw = res.headers['x-installgate-path'];
+  const sourcePath = typeof raw === 'string' ? decodeURIComponent(raw) : '';
+  const watch = new TailWatch();
+  res.on('error', (e) => watch.destroy(e));
+  res.on('aborted', () => watch.destroy(failure('The connection to the migration helper broke off during the dump.')));
+  res.pipe(watch);
+  return { body: watch, sourcePath, complete: () => watch.complete };
 }
