@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Header } from 'tar';
 import { makeBackupRecord } from '../testing/fixtures';
-import { packArchive } from './pack-archive';
+import { packArchive, type PackArchiveCommon } from './pack-archive';
 import { unpackArchive } from './unpack-archive';
 import { verifyArchive } from './verify-archive';
-import { writeAppMeta } from './app-meta-ini';
-import { formatManifest, type ManifestEntry } from './manifest';
+import { hostileArchive, tarOf, type RawEntry } from '../testing/hostile-archive';
 
 let tmp: string;
 beforeEach(() => {
@@ -33,7 +31,7 @@ function makeTree(dir: string) {
   chmodSync(join(dir, 'index.php'), 0o755);
 }
 
-async function pack(dir: string, file: string, extra: Partial<Parameters<typeof packArchive>[0]> = {}) {
+async function pack(dir: string, file: string, extra: Partial<PackArchiveCommon> = {}) {
   return packArchive({
     dir,
     files: ['index.php', 'wp-config.php', 'wp-content'],
@@ -58,39 +56,7 @@ function dumpCatcher() {
 
 // ---- hand-made hostile archives ---------------------------------------------------------------------------
 
-interface RawEntry {
-  path: string;
-  type?: 'File' | 'Directory' | 'SymbolicLink' | 'Link' | 'FIFO' | 'CharacterDevice';
-  body?: Buffer;
-  linkpath?: string;
-  mode?: number;
-}
-
-function tarOf(entries: RawEntry[]): Buffer {
-  const blocks: Buffer[] = [];
-  for (const e of entries) {
-    const body = e.body ?? Buffer.alloc(0);
-    const h = new Header({ path: e.path, type: e.type ?? 'File', mode: e.mode ?? 0o644, size: body.length, linkpath: e.linkpath, mtime: new Date(0), uid: 0, gid: 0 });
-    h.encode();
-    blocks.push(h.block!, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
-
-/** A well-formed backup (valid meta and manifest) around `files` entries: only the safety checks can refuse it. */
-function hostile(files: RawEntry[]): Buffer {
-  const meta = Buffer.from(writeAppMeta(record, { format_version: 1, created_by: 'evil', manifest_sha256: '', dump_file: 'database.sql', files_root: 'files' }));
-  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-  const all: RawEntry[] = [{ path: 'APP-META.INI', body: meta }, { path: 'files/', type: 'Directory', mode: 0o755 }, ...files];
-  const manifest: ManifestEntry[] = all.map((e) => {
-    const p = e.path.replace(/\/$/, '');
-    if (e.type === 'Directory') return { path: p, type: 'dir', mode: e.mode ?? 0o644 };
-    if (e.type === 'SymbolicLink') return { path: p, type: 'symlink', mode: e.mode ?? 0o644, target: e.linkpath! };
-    return { path: p, type: 'file', size: (e.body ?? Buffer.alloc(0)).length, mode: e.mode ?? 0o644, sha256: sha(e.body ?? Buffer.alloc(0)) };
-  });
-  return tarOf([...all, { path: 'MANIFEST.jsonl', body: Buffer.from(formatManifest(manifest)) }]);
-}
+const hostile = (files: RawEntry[]) => hostileArchive(record, files);
 
 async function expectRefused(archive: Buffer, reason: string) {
   const dest = join(tmp, 'dest');

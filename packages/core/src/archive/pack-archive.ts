@@ -5,23 +5,30 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink, stat } from 'node:fs/promises';
-import { posix, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { posix } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { EngineError, type Backup, type Install } from '@installgate/contracts';
+import type { Backup, Install } from '@installgate/contracts';
 import { writeAppMeta } from './app-meta-ini';
 import { DUMP_FILE, FILES_ROOT, FORMAT_VERSION, META_FILE } from './archive-layout';
 import { formatManifest, MANIFEST_FILE, type ManifestEntry } from './manifest';
+import { checkLinkTarget, checkRelative, PackRefused } from './pack-refused';
+import { localPackSource, type PackItem, type PackSource } from './pack-source';
 import { TarWriter } from './tar-writer';
 import { CountDumpRows } from '../dumps/count-dump-rows';
 import { Sha256Tap } from '../streams/sha256-tap';
 import { spoolToFile } from '../streams/spool-to-file';
 
-export interface PackArchiveOptions {
-  /** The install's folder. */
-  dir: string;
+export { PackRefused, type PackRefusal } from './pack-refused';
+
+/** Where the files come from: a folder on this machine (`dir`), or any other source (`sitePackSource`). */
+export type PackFrom = { dir: string; source?: undefined } | { source: PackSource; dir?: undefined };
+
+export type PackArchiveOptions = PackFrom & PackArchiveCommon;
+
+export interface PackArchiveCommon {
   /** Top-level entries of the install to include (names relative to `dir`). */
   files: string[];
   /** Paths relative to `dir` to leave out (a folder leaves out everything below it). */
@@ -44,27 +51,12 @@ export interface PackArchiveResult {
   manifest: ManifestEntry[];
 }
 
-export type PackRefusal = 'link-outside' | 'absolute-path' | 'parent-path' | 'unsupported-type' | 'changed';
-
-/** A file the archive must not or cannot hold; errcode `internal_error`, `details.reason` says why. */
-export class PackRefused extends EngineError {
-  constructor(readonly reason: PackRefusal, readonly entryPath: string, message: string) {
-    super('internal_error', { message: `Cannot back up ${JSON.stringify(entryPath.slice(0, 200))}: ${message}`, details: { reason, path: entryPath.slice(0, 200) } });
-    this.name = 'PackRefused';
-  }
-}
-
-function checkRelative(p: string): string {
-  const norm = posix.normalize(p.replace(/\\/g, '/'));
-  if (p.startsWith('/') || posix.isAbsolute(norm)) throw new PackRefused('absolute-path', p, 'absolute paths are not allowed.');
-  if (norm === '..' || norm.startsWith('../') || norm.split('/').includes('..')) throw new PackRefused('parent-path', p, '".." is not allowed.');
-  return norm.replace(/\/$/, '');
-}
-
 /**
  * Packs the archive into `opts.out` (ended on success, destroyed on failure). Symlinks are stored as symlinks
  * only when their target stays inside `dir` (else PackRefused `link-outside`); sockets, FIFOs and devices are
- * refused (`unsupported-type`); a file whose size changes while it is read fails with `changed`. Modes are kept.
+ * refused (`unsupported-type`); a file that shrinks or vanishes while it is read fails with `changed` (one that grows
+ * is cut at the size it was listed with). Modes are kept. The same for every source: the files of a website on
+ * another server (`source: sitePackSource(site, dir)`) give the same layout, manifest and refusals.
  */
 export async function packArchive(opts: PackArchiveOptions): Promise<PackArchiveResult> {
   const tarStream = new PassThrough({ highWaterMark: 1 << 20 });
@@ -79,50 +71,50 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
     return false;
   };
 
+  const source = opts.source ? opts.source : localPackSource(opts.dir);
+
   /** Streams one regular file into the archive, hashing as it goes. */
-  const addFile = async (abs: string, name: string, size: number, mode: number, mtime: Date) => {
-    await tar.header({ path: name, type: 'File', mode, size, mtime });
+  const addFile = async (item: PackItem, name: string) => {
+    const { size, mode } = item;
+    await tar.header({ path: name, type: 'File', mode, size, mtime: item.mtime });
     const h = createHash('sha256');
     let seen = 0;
-    const rs = createReadStream(abs, { highWaterMark: 1 << 20, end: size > 0 ? size - 1 : 0, start: 0 });
     if (size > 0) {
-      for await (const chunk of rs as AsyncIterable<Buffer>) {
-        opts.signal?.throwIfAborted();
-        seen += chunk.length;
-        h.update(chunk);
-        await tar.write(chunk);
+      try {
+        for await (const chunk of source.open(item)) {
+          opts.signal?.throwIfAborted();
+          // A file that grew since it was listed is cut at the listed size (its header is already written).
+          const part = seen + chunk.length > size ? chunk.subarray(0, size - seen) : chunk;
+          seen += part.length;
+          h.update(part);
+          await tar.write(part);
+          if (seen === size) break;
+        }
+      } catch (e) {
+        throw source.failed(e, item.rel);
       }
-    } else rs.destroy();
+    }
     if (seen !== size) throw new PackRefused('changed', name, `the file shrank from ${size} to ${seen} bytes while it was read.`);
     await tar.pad(size);
     manifest.push({ path: name, type: 'file', size, mode, sha256: h.digest('hex') });
   };
 
-  const addPath = async (rel: string): Promise<void> => {
-    if (isExcluded(rel)) return;
-    opts.signal?.throwIfAborted();
-    const abs = join(opts.dir, rel);
-    const st = await lstat(abs);
-    const name = `${FILES_ROOT}/${rel}`;
-    const mode = st.mode & 0o7777;
-    if (st.isDirectory()) {
-      await tar.header({ path: `${name}/`, type: 'Directory', mode, mtime: st.mtime });
-      manifest.push({ path: name, type: 'dir', mode });
-      const names = (await readdir(abs)).sort();
-      for (const n of names) await addPath(`${rel}/${n}`);
-    } else if (st.isSymbolicLink()) {
-      const target = await readlink(abs);
-      const resolved = posix.normalize(posix.join(posix.dirname(rel), target));
-      if (!target || target.startsWith('/') || resolved === '..' || resolved.startsWith('../')) {
-        throw new PackRefused('link-outside', rel, `the symlink points outside the install (${target.slice(0, 200)}).`);
-      }
-      await tar.header({ path: name, type: 'SymbolicLink', mode, linkpath: target, mtime: st.mtime });
-      manifest.push({ path: name, type: 'symlink', mode, target });
-    } else if (st.isFile()) {
-      await addFile(abs, name, st.size, mode, st.mtime);
-    } else {
-      throw new PackRefused('unsupported-type', rel, 'only files, folders and symlinks can be backed up.');
-    }
+  /** How each kind of entry goes into the archive (`name` is its archive path). */
+  const add: Record<PackItem['type'], (item: PackItem, name: string) => Promise<void>> = {
+    dir: async (item, name) => {
+      await tar.header({ path: `${name}/`, type: 'Directory', mode: item.mode, mtime: item.mtime });
+      manifest.push({ path: name, type: 'dir', mode: item.mode });
+    },
+    symlink: async (item, name) => {
+      const target = await source.readlink(item);
+      checkLinkTarget(item.rel, target);
+      await tar.header({ path: name, type: 'SymbolicLink', mode: item.mode, linkpath: target, mtime: item.mtime });
+      manifest.push({ path: name, type: 'symlink', mode: item.mode, target });
+    },
+    file: addFile,
+    other: async (item) => {
+      throw new PackRefused('unsupported-type', item.rel, 'only files, folders and symlinks can be backed up.');
+    },
   };
 
   // A stream of unknown length cannot go straight into tar, whose header holds the size first: the dump is spooled
@@ -147,9 +139,14 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
 
     await tar.header({ path: `${FILES_ROOT}/`, type: 'Directory', mode: 0o755, mtime: new Date() });
     manifest.push({ path: FILES_ROOT, type: 'dir', mode: 0o755 });
-    for (const top of [...new Set(opts.files.map(checkRelative))].sort()) {
+    const tops = [...new Set(opts.files.map(checkRelative))].sort();
+    for (const top of tops) {
       if (top.includes('/')) throw new PackRefused('parent-path', top, 'files must name top-level entries of the install.');
-      await addPath(top);
+    }
+    // In walk order, a folder before what it holds.
+    for await (const item of source.items(tops, isExcluded)) {
+      opts.signal?.throwIfAborted();
+      await add[item.type](item, `${FILES_ROOT}/${item.rel}`);
     }
 
     await tar.entry(MANIFEST_FILE, Buffer.from(formatManifest(manifest), 'utf8'));

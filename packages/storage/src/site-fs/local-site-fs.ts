@@ -63,7 +63,9 @@ export class LocalSiteFs implements SiteFs {
   async read(p: string): Promise<Readable> {
     const abs = this.abs(p);
     const handle = await fs.open(abs, 'r').catch((e: unknown) => Promise.reject(this.fail(e, `read ${p}`, 'read')));
-    return createReadStream('', { fd: handle.fd, autoClose: true, highWaterMark: 256 * 1024 });
+    // The stream is given the FileHandle itself, not its number: with a bare fd the stream closes it and the
+    // FileHandle, garbage-collected later, closes it again (EBADF, fatal in Node 20).
+    return createReadStream('', { fd: handle, autoClose: true, highWaterMark: 256 * 1024 });
   }
 
   async write(p: string, body: Readable | Buffer | string, opts: { mode?: number } = {}): Promise<void> {
