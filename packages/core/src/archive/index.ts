@@ -10,7 +10,7 @@ export { TarWriter, type TarHeader } from './tar-writer';
 export { localPackSource, type PackItem, type PackSource } from './pack-source';
 export { sitePackSource, type SitePackOptions } from './site-pack-source';
 export { walkSiteTree, sitePathJoin, type SiteTreeItem, type WalkSiteOptions } from './walk-site';
-export { siteFailure, missingSiteFolder, SITE_ERRCODE } from './site-failure';
+export { siteFailure, missingSiteFolder, SITE_ERRCODE } from '../sites/site-failure';
 export { checkSiteFiles, filesOfManifest, CHECKSUMS_BY_DEFAULT, type CheckSiteOptions } from './check-site-files';
 export { uploadSiteTree, type UploadTreeOptions } from './upload-site-tree';
 export { removeSiteTree } from './remove-site-tree';

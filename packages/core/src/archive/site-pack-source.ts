@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { SiteFs } from '@installgate/storage';
 import { vanished, vanishedRefusal } from './pack-refused';
 import type { PackItem, PackSource } from './pack-source';
-import { missingSiteFolder, siteFailure } from './site-failure';
+import { missingSiteFolder, siteFailure } from '../sites/site-failure';
 import { sitePathJoin, walkSiteTree } from './walk-site';
 
 export interface SitePackOptions {

@@ -6,4 +6,3 @@ export { runRemotePhp, type RunRemotePhpOptions } from './run-remote-php';
 export { remotePhpExecutor, type RemoteSite } from './remote-php-executor';
 export { renderRemoteHelper, REMOTE_HELPER_RE, type RemoteHelper, type RenderOptions } from './render-remote-helper';
 export { postHelper, helperPostReason, HelperPostError, SECRET_HEADER, type HelperPost } from './post-helper';
-export { siteFsFailure, SITE_FS_ERRCODE } from './site-fs-failure';

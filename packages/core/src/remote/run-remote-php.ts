@@ -20,7 +20,7 @@ import { PHP_STDOUT_CAP } from '../runtime/php';
 import { redactText } from '../secrets/redact';
 import { HelperPostError, helperPostReason, postHelper } from './post-helper';
 import { renderRemoteHelper } from './render-remote-helper';
-import { siteFsFailure } from './site-fs-failure';
+import { siteFailure } from '../sites/site-failure';
 
 export interface RunRemotePhpOptions {
   site: SiteFs;
@@ -134,7 +134,7 @@ export async function runRemotePhp<T>(o: RunRemotePhpOptions): Promise<T> {
   const onAbort = () => ac.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await o.site.write(path, helper.text, { mode: 0o644 }).catch((e: unknown) => Promise.reject(siteFsFailure(e)));
+    await o.site.write(path, helper.text, { mode: 0o644 }).catch((e: unknown) => Promise.reject(siteFailure(e, o.site)));
     let answer: Answer;
     try {
       answer = await call(o, url, helper.secret, ac.signal);
