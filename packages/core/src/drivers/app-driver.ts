@@ -6,15 +6,18 @@
  */
 import type { DbCredentials } from '../runtime/db-server';
 import type { PhpExecutor } from './php-executor';
+import type { AppFiles } from './app-files';
 
 export type DriverName = 'wordpress' | 'php-installer' | 'static-installer';
 
 /**
- * Where the driver's PHP helpers run for this install (WordPress): absent = PHP CLI on this server in `dir`; a
- * remote executor (src/remote/) runs them on the website's own server over HTTP, with no other change in the driver.
+ * Where the app lives, for apps on a website reached over SFTP/FTP: its files (`files`, a SiteFs folder) and where
+ * its PHP helpers run (`php`, over HTTP on the website's own server, src/remote/). Absent = the folder `dir` on this
+ * server and PHP CLI there: the drivers never know which one they got.
  */
-export interface RunsPhp {
+export interface AppHost {
   php?: PhpExecutor;
+  files?: AppFiles;
 }
 
 /** The install fields of the API (spec §2.1) that reach the application itself. */
@@ -50,7 +53,7 @@ export interface AddonItem extends AddonInfo {
 }
 
 /** What addonState() reads or changes: `edit` sets activation/autoup, `remove` prepares deleting the files. */
-export interface AddonStateInput extends RunsPhp {
+export interface AddonStateInput extends AppHost {
   dir: string;
   url: string;
   kind: 'plugins' | 'themes';
@@ -88,10 +91,10 @@ export interface UpdateSupport {
    * Runs the application's own database upgrade once the new release's files are in place (WordPress:
    * wp_upgrade()); answers the version now running. Throws internal_error (redacted) when it fails.
    */
-  upgradeDatabase?(i: { dir: string; url: string } & RunsPhp): Promise<{ version: string }>;
+  upgradeDatabase?(i: { dir: string; url: string } & AppHost): Promise<{ version: string }>;
 }
 
-export interface DriverInstallInput extends RunsPhp {
+export interface DriverInstallInput extends AppHost {
   /** The release's files are extracted here already. */
   dir: string;
   /** The install's public URL (no trailing slash needed). */
@@ -138,22 +141,22 @@ export interface AppDriver {
    */
   install(i: DriverInstallInput): Promise<DriverInstallResult>;
   /** Reads an existing install (import); null when `dir` holds no such application. */
-  detect(dir: string, opts?: RunsPhp): Promise<DetectedInstall | null>;
+  detect(dir: string, opts?: AppHost): Promise<DetectedInstall | null>;
   /**
    * Applies changed fields to the running application (WordPress: admin login/password/email via its APIs,
    * blogname, blogdescription). `login`: the administrator to change (default: the first administrator).
    */
-  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string } & RunsPhp): Promise<void>;
+  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string } & AppHost): Promise<void>;
   /** Rewrites the database settings in the app's config (after the caller moved or changed the database). */
-  setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
+  setDatabase(i: { dir: string; db: DbCredentials } & AppHost): Promise<void>;
   /** A one-time, short-lived URL that logs the caller into the admin area; `not_implemented` where unsupported. */
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
   /** Installed plugins and themes (WordPress); empty lists for the others. */
-  addons(i: { dir: string; url: string; db: DbCredentials | null } & RunsPhp): Promise<AddonList>;
+  addons(i: { dir: string; url: string; db: DbCredentials | null } & AppHost): Promise<AddonList>;
   /** Plugins or themes with details, after the change asked (WordPress only; absent: the app has none). */
   addonState?(i: AddonStateInput): Promise<AddonItem[]>;
   /** The version the files say (wp-includes/version.php, VERSION). */
-  version(dir: string): Promise<string>;
+  version(dir: string, host?: AppHost): Promise<string>;
   /**
    * Moves the app's stored data to a new URL, folder and/or table prefix after its files and tables were put
    * there (restore-to, clone, URL change). Absent for apps that store none of these (the config's database
@@ -167,7 +170,7 @@ export interface AppDriver {
 }
 
 /** Where an app was and where it is now; the tables already carry `to.prefix`. */
-export interface RelocateInput extends RunsPhp {
+export interface RelocateInput extends AppHost {
   dir: string;
   from: { url: string; path: string; prefix: string };
   to: { url: string; path: string; prefix: string };

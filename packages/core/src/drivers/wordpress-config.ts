@@ -3,11 +3,10 @@
  * after a move. Only literal values are read or replaced; everything else in an existing file is left as it is.
  */
 import { randomBytes } from 'node:crypto';
-import { access } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { EngineError } from '@installgate/contracts';
 import type { DbCredentials } from '../runtime/db-server';
-import { PHP_STRING, phpString, readText, unphpString } from './php-support';
+import { PHP_STRING, phpString, unphpString } from './php-support';
+import type { AppFiles } from './app-files';
 
 const SALT_NAMES = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT'];
 const DB_DEFINES = { db_name: 'DB_NAME', db_user: 'DB_USER', db_pass: 'DB_PASSWORD', db_host: 'DB_HOST' } as const;
@@ -111,28 +110,19 @@ export function renewWpSalts(text: string): string {
   return out;
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
- * Where the site's wp-config.php is: in `dir`, or (as wp-load.php allows) one folder up when that folder is not
- * itself a WordPress root. Null when there is none.
+ * Where the site's wp-config.php is, relative to the app folder: in it, or (as wp-load.php allows) one folder up
+ * when that folder is not itself a WordPress root. Null when there is none.
  */
-export async function findWpConfig(dir: string): Promise<string | null> {
-  const here = join(dir, 'wp-config.php');
-  if (await exists(here)) return here;
-  const up = join(dirname(dir), 'wp-config.php');
-  if ((await exists(up)) && !(await exists(join(dirname(dir), 'wp-settings.php')))) return up;
+export async function findWpConfig(files: AppFiles): Promise<string | null> {
+  if ((await files.readText('wp-config.php')) !== null) return 'wp-config.php';
+  if ((await files.readText('../wp-config.php')) !== null && (await files.readText('../wp-settings.php')) === null) return '../wp-config.php';
   return null;
 }
 
 /** The site's database settings from its wp-config.php, or null. */
-export async function readWpConfigDb(dir: string): Promise<DbCredentials | null> {
-  const file = await findWpConfig(dir);
-  const text = file ? await readText(file) : null;
+export async function readWpConfigDb(files: AppFiles): Promise<DbCredentials | null> {
+  const file = await findWpConfig(files);
+  const text = file ? await files.readText(file) : null;
   return text === null ? null : parseWpConfig(text);
 }

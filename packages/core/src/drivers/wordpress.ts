@@ -5,14 +5,13 @@
  * Languages: the mirrored releases ship no language packs (Debian's l10n files and Playground's builds have none),
  * so only `en` installs; a release that has wp-content/languages/<locale>.mo also accepts that locale.
  */
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { EngineError, invalidArgument } from '@installgate/contracts';
 import { checkCredentials, dropTables, listTables } from '../runtime/app-database';
 import type { DbCredentials } from '../runtime/db-server';
-import type { AddonItem, AddonList, AddonStateInput, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields, RelocateInput, RunsPhp } from './app-driver';
+import type { AddonItem, AddonList, AddonStateInput, AppDriver, DetectedInstall, DriverInstallInput, DriverInstallResult, InstallFields, RelocateInput, AppHost } from './app-driver';
 import { localPhpExecutor, type PhpExecutor, type PhpHelperName } from './php-executor';
-import { checkInstallFields, checkPassword, fsError, readText, writeConfigAtomic } from './php-support';
+import { localAppFiles, type AppFiles } from './app-files';
+import { checkInstallFields, checkPassword } from './php-support';
 import { findWpConfig, readWpConfigDb, renderWpConfig, renewWpSalts, rewriteWpConfig } from './wordpress-config';
 import { writeLoginFile } from './wordpress-sso';
 import { readBundledAddons } from './wordpress-bundled';
@@ -29,9 +28,9 @@ interface InspectResult {
 }
 
 /** API language → WordPress locale ('' = en_US, WordPress's built-in language). */
-async function resolveLocale(dir: string, language: string | undefined): Promise<string> {
+async function resolveLocale(files: AppFiles, language: string | undefined): Promise<string> {
   if (!language || /^en([_-]us)?$/i.test(language)) return '';
-  const shipped = (await readdir(join(dir, 'wp-content', 'languages')).catch(() => [] as string[]))
+  const shipped = (await files.list('wp-content/languages'))
     .filter((n) => /^[a-z]{2,3}(_[A-Za-z0-9_]+)?\.mo$/.test(n))
     .map((n) => n.slice(0, -3));
   const locale = shipped.find((l) => l === language) ?? shipped.find((l) => l.split('_')[0] === language);
@@ -46,7 +45,9 @@ function languageOf(locale: string): string {
 }
 
 /** The install's executor: the one given (a remote site), else PHP CLI in its folder. */
-const phpOf = (i: { dir: string } & RunsPhp): PhpExecutor => i.php ?? localPhpExecutor(i.dir);
+const phpOf = (i: { dir: string } & AppHost): PhpExecutor => i.php ?? localPhpExecutor(i.dir);
+/** The install's files: the ones given (a remote site), else its folder on this server. */
+const filesOf = (i: { dir: string } & AppHost): AppFiles => i.files ?? localAppFiles(i.dir);
 
 async function runHelper<T>(php: PhpExecutor, helper: PhpHelperName, input: Record<string, unknown>, what: string, secrets: string[], timeoutMs = HELPER_TIMEOUT_MS): Promise<T> {
   return php.run<T>(helper, input, { what, secrets, timeoutMs });
@@ -72,16 +73,13 @@ export const wordpressDriver: AppDriver = {
     if ((await listTables(installDb, db.db_prefix)).length > 0) {
       throw invalidArgument('db_prefix', 'The database already has tables with this prefix.');
     }
-    const locale = await resolveLocale(dir, fields.language);
-    if (await findWpConfig(dir)) throw new EngineError('internal_error', { message: `${dir} already has a wp-config.php.` });
+    const files = filesOf(i);
+    const locale = await resolveLocale(files, fields.language);
+    if (await findWpConfig(files)) throw new EngineError('internal_error', { message: `${files.where} already has a wp-config.php.` });
 
-    const config = join(dir, 'wp-config.php');
-    try {
-      // 0640: it holds the database password.
-      await writeFile(config, renderWpConfig(installDb), { mode: 0o640, flag: 'wx' });
-    } catch (e) {
-      throw fsError(e);
-    }
+    const config = 'wp-config.php';
+    // 0640: it holds the database password.
+    await files.create(config, renderWpConfig(installDb), 0o640);
     try {
       const res = await runHelper<{ version: string } & AddonList>(
         phpOf(i),
@@ -101,26 +99,27 @@ export const wordpressDriver: AppDriver = {
         [db.db_pass, fields.passwd],
         INSTALL_TIMEOUT_MS,
       );
-      if (i.dbHostForInstall) await writeConfigAtomic(config, rewriteWpConfig(await readFile(config, 'utf8'), db));
+      if (i.dbHostForInstall) await files.replace(config, rewriteWpConfig((await files.readText(config)) ?? '', db));
       const tables = await listTables(installDb, db.db_prefix);
       // Checked, not trusted (PHP output): without both lists, the workflow asks addons() instead.
       const addons = Array.isArray(res.plugins) && Array.isArray(res.themes) ? { plugins: res.plugins, themes: res.themes } : undefined;
       return { version: res.version, tables, files: ['wp-config.php'], ...(addons ? { addons } : {}) };
     } catch (e) {
       // Leave the folder and database as they were before: the prefix had no tables, so all of them are ours.
-      await rm(config, { force: true }).catch(() => undefined);
+      await files.remove(config).catch(() => undefined);
       const left = await listTables(installDb, db.db_prefix).catch(() => [] as string[]);
       await dropTables(installDb, left).catch(() => undefined);
       throw e;
     }
   },
 
-  async detect(dir: string, opts?: RunsPhp): Promise<DetectedInstall | null> {
-    if ((await readText(join(dir, 'wp-settings.php'))) === null) return null;
-    const versionPhp = await readText(join(dir, 'wp-includes', 'version.php'));
+  async detect(dir: string, opts?: AppHost): Promise<DetectedInstall | null> {
+    const files = filesOf({ dir, ...opts });
+    if ((await files.readText('wp-settings.php')) === null) return null;
+    const versionPhp = await files.readText('wp-includes/version.php');
     const version = versionPhp && /\$wp_version\s*=\s*'([^']+)'/.exec(versionPhp)?.[1];
     if (!version) return null;
-    const db = await readWpConfigDb(dir);
+    const db = await readWpConfigDb(files);
     let fields: Partial<InstallFields> = {};
     if (db) {
       try {
@@ -139,7 +138,7 @@ export const wordpressDriver: AppDriver = {
     return { version, db, fields };
   },
 
-  async setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string } & RunsPhp): Promise<void> {
+  async setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string } & AppHost): Promise<void> {
     const c = i.changes;
     const changes: Record<string, string> = {};
     if (c.login !== undefined) changes.login = c.login;
@@ -150,24 +149,26 @@ export const wordpressDriver: AppDriver = {
     if (c.email !== undefined) changes.email = c.email;
     if (c.sitetitle !== undefined) changes.sitetitle = c.sitetitle;
     if (c.sitetagline !== undefined) changes.sitetagline = c.sitetagline;
-    if (c.language !== undefined) changes.locale = await resolveLocale(i.dir, c.language);
+    if (c.language !== undefined) changes.locale = await resolveLocale(filesOf(i), c.language);
     if (Object.keys(changes).length === 0) return;
     // i.db is not needed: wp-config.php is what WordPress connects with.
     await runHelper(phpOf(i), 'wordpress/set-fields.php', { url: i.url, login: i.login, changes }, 'Changing the WordPress site', c.passwd ? [c.passwd] : []);
   },
 
-  async setDatabase(i: { dir: string; db: DbCredentials }): Promise<void> {
-    const file = await findWpConfig(i.dir);
-    const text = file ? await readText(file) : null;
-    if (!file || text === null) throw new EngineError('failed_filesystem_directory', { message: `No wp-config.php for ${i.dir}.` });
-    await writeConfigAtomic(file, rewriteWpConfig(text, i.db));
+  async setDatabase(i: { dir: string; db: DbCredentials } & AppHost): Promise<void> {
+    const files = filesOf(i);
+    const file = await findWpConfig(files);
+    const text = file ? await files.readText(file) : null;
+    if (!file || text === null) throw new EngineError('failed_filesystem_directory', { message: `No wp-config.php for ${files.where}.` });
+    await files.replace(file, rewriteWpConfig(text, i.db));
   },
 
-  async renewSecrets(i: { dir: string }): Promise<void> {
-    const file = await findWpConfig(i.dir);
-    const text = file ? await readText(file) : null;
-    if (!file || text === null) throw new EngineError('failed_filesystem_directory', { message: `No wp-config.php for ${i.dir}.` });
-    await writeConfigAtomic(file, renewWpSalts(text));
+  async renewSecrets(i: { dir: string } & AppHost): Promise<void> {
+    const files = filesOf(i);
+    const file = await findWpConfig(files);
+    const text = file ? await files.readText(file) : null;
+    if (!file || text === null) throw new EngineError('failed_filesystem_directory', { message: `No wp-config.php for ${files.where}.` });
+    await files.replace(file, renewWpSalts(text));
   },
 
   async createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string> {
@@ -175,7 +176,7 @@ export const wordpressDriver: AppDriver = {
     return writeLoginFile(i);
   },
 
-  async addons(i: { dir: string; url: string; db: DbCredentials | null } & RunsPhp): Promise<AddonList> {
+  async addons(i: { dir: string; url: string; db: DbCredentials | null } & AppHost): Promise<AddonList> {
     const r = await inspect(phpOf(i), i.url);
     return { plugins: r.plugins, themes: r.themes };
   },
@@ -183,7 +184,7 @@ export const wordpressDriver: AppDriver = {
   async addonState(i: AddonStateInput): Promise<AddonItem[]> {
     const { dir, php, ...input } = i;
     // A plugin's activation may print WordPress's configuration: the database password is masked in any message.
-    const secrets = [(await readWpConfigDb(dir).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
+    const secrets = [(await readWpConfigDb(filesOf(i)).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
     const r = await runHelper<{ items: AddonItem[] }>(phpOf(i), 'wordpress/addon-state.php', input, `Changing the WordPress ${i.kind}`, secrets);
     // Checked, not trusted (PHP output).
     if (!Array.isArray(r.items)) throw new EngineError('internal_error', { message: `WordPress did not list its ${i.kind}.` });
@@ -209,10 +210,10 @@ export const wordpressDriver: AppDriver = {
     keep: ['wp-content'],
     addonDirs: { plugins: 'wp-content/plugins', themes: 'wp-content/themes' },
     bundledAddons: readBundledAddons,
-    async upgradeDatabase(i: { dir: string; url: string } & RunsPhp): Promise<{ version: string }> {
+    async upgradeDatabase(i: { dir: string; url: string } & AppHost): Promise<{ version: string }> {
       try {
         // WordPress's own output may quote its configuration: the database password is masked in any message.
-        const secrets = [(await readWpConfigDb(i.dir).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
+        const secrets = [(await readWpConfigDb(filesOf(i)).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
         return await runHelper<{ version: string }>(phpOf(i), 'wordpress/upgrade.php', { url: i.url }, 'The WordPress database upgrade (wp_upgrade)', secrets, INSTALL_TIMEOUT_MS);
       } catch (e) {
         // The helper's refusals name no API field: a failed upgrade is the engine's failure, not the caller's input.
@@ -222,10 +223,11 @@ export const wordpressDriver: AppDriver = {
     },
   },
 
-  async version(dir: string): Promise<string> {
-    const text = await readText(join(dir, 'wp-includes', 'version.php'));
+  async version(dir: string, host?: AppHost): Promise<string> {
+    const files = filesOf({ dir, ...host });
+    const text = await files.readText('wp-includes/version.php');
     const v = text && /\$wp_version\s*=\s*'([^']+)'/.exec(text)?.[1];
-    if (!v) throw new EngineError('failed_filesystem_directory', { message: `${dir} holds no WordPress (wp-includes/version.php).` });
+    if (!v) throw new EngineError('failed_filesystem_directory', { message: `${files.where} holds no WordPress (wp-includes/version.php).` });
     return v;
   },
 };

@@ -9,7 +9,11 @@ import { createDatabaseStep } from './create-database-step';
 import { createFolderStep } from './create-folder-step';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
-import { checkEmpty, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
+import { checkEmpty, checkEmptyOn, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
+import type { SiteFs } from '@installgate/storage';
+import { createSiteFolderStep, siteEntries, siteHost, siteOf, uploadRelease } from './site-install-steps';
+import { withRemoteSite } from '../sites/with-remote-site';
+import { siteFailure } from '../sites/site-failure';
 import type { Step } from '../tasks/run-workflow';
 import { numericVersion, satisfiesRange } from './version-range';
 import { checkBackupPolicy } from './backup-policy';
@@ -45,6 +49,8 @@ interface Run {
   tables: string[];
   /** From the driver's install(), when it read them on the way; else finish-install asks the driver. */
   addons?: Addons;
+  /** The website's files when it is on another server (opened by the task, closed when it ends). */
+  site: SiteFs | null;
 }
 
 /** Preflight, part 1 (dryrun=input stops here): input, application, version, URL, folder, fields. */
@@ -53,7 +59,7 @@ export async function checkInput(deps: AppDeps, scope: Scope, req: InstallReques
   const version = req.version ?? deps.catalog.newestInstallable(req.application);
   const release = deps.catalog.get(req.application, { version })[0];
   if (!release || !release.install) throw new EngineError('invalid_argument_version', { errfield: 'version', message: `${manifest.name} ${version} cannot be installed; see GET /browser/${manifest.id}.` });
-  const target = await resolveTarget(deps, scope, req.url, { mustBeEmpty: true });
+  const target = await resolveTarget(deps, scope, req.url, { mustBeEmpty: true, allowRemote: true });
   const fields = installFields(req, { ownerEmail: target.owner.email, domain: target.resolved.domain, languages: release.languages.length ? release.languages : ['en'] });
   const prefix = tablePrefix(req, manifest.default_prefix);
   const givenDb = manifest.db === 'none' ? null : givenDatabase(req, prefix);
@@ -76,7 +82,8 @@ export async function checkEnvironment(deps: AppDeps, plan: InstallPlan): Promis
     throw new EngineError('invalid_argument_version_unmetrequirements', { errfield: 'version', message: `${plan.manifest.name} ${plan.version} needs PHP ${req.php}; this server has ${php}.` });
   }
   const needed = parseSize(req.diskspace);
-  if (needed > 0 && (await freeBytes(plan.target.dir)) < needed) {
+  // SFTP and FTP have no portable free-space query: on another server the upload's own quota error tells.
+  if (needed > 0 && !plan.target.remote && (await freeBytes(plan.target.dir)) < needed) {
     throw new EngineError('failed_filesystem_quota', { message: `${plan.manifest.name} needs ${req.diskspace} of free disk space.` });
   }
   if (plan.manifest.db === 'none') return;
@@ -118,12 +125,18 @@ function newRecord(deps: AppDeps, run: Run, now: number): Install {
   };
 }
 
+/** The install folder's names, but for login helpers placed for a moment. */
+async function entriesOf(run: Run): Promise<string[]> {
+  if (run.plan.target.remote) return siteEntries(run);
+  return (await fs.promises.readdir(run.plan.target.dir)).filter((e) => !e.startsWith('installgate-sso-'));
+}
+
 /**
  * The install steps, each with its undo (spec: a failed install undoes what it did and leaves no record). The
  * record is kept up to date as steps complete, so that a server killed mid-install leaves an `incomplete` record
  * that names its database, tables and files, and an uninstall of it removes them.
  */
-function steps(deps: AppDeps): Step<Run>[] {
+function steps(deps: AppDeps, remote: boolean): Step<Run>[] {
   const db = deps.runtime.database;
   const save = async (run: Run) => {
     const stored = await deps.installsRepo.get(run.plan.id);
@@ -137,7 +150,7 @@ function steps(deps: AppDeps): Step<Run>[] {
         return async () => { await deps.installsRepo.remove(run.plan.id); await deps.resources.forget(run.plan.id); };
       },
     },
-    createFolderStep<Run>(deps),
+    remote ? createSiteFolderStep<Run>(deps) : createFolderStep<Run>(deps),
     createDatabaseStep<Run>(deps, { percent: [10, 20], needed: (run) => run.plan.manifest.db !== 'none', app: (run) => run.plan.manifest.id, save }),
     {
       name: 'copy-files', message: '_tasks_shared_copyingfiles', percent: [20, 50],
@@ -146,6 +159,12 @@ function steps(deps: AppDeps): Step<Run>[] {
         // Remembered per archive (same inode, size, mtime, ctime): the 15 MB are read once, not on every install.
         if ((await releaseSha256(release.archive)) !== release.sha256) {
           throw new EngineError('internal_error', { message: `The release archive of ${run.plan.manifest.name} ${run.plan.version} does not match its checksum; rebuild the application mirror.` });
+        }
+        if (remote) {
+          const up = await uploadRelease(deps, run, release.archive);
+          run.entries = up.entries;
+          await save(run);
+          return up.undo;
         }
         const dir = run.plan.target.dir;
         // The folder was empty (checked in preflight), so undo removes everything in it, also when extraction
@@ -169,13 +188,14 @@ function steps(deps: AppDeps): Step<Run>[] {
       async run(run) {
         const driver = deps.runtime.driverFor(run.plan.manifest.driver);
         const out = await driver.install({
-          dir: run.plan.target.dir, url: run.plan.req.url, db: run.db,
+          dir: remote ? siteOf(run).rel : run.plan.target.dir, url: run.plan.req.url, db: run.db,
           fields: run.plan.fields, content: run.plan.content, dbHostForInstall: run.plan.req.db_host_ip,
+          ...(remote ? siteHost(deps, run) : {}),
         });
         run.version = out.version;
         run.tables = out.tables;
         run.addons = out.addons;
-        run.entries = (await fs.promises.readdir(run.plan.target.dir)).filter((e) => !e.startsWith('installgate-sso-'));
+        run.entries = await entriesOf(run);
         await save(run);
         const given = run.plan.givenDb;
         // A database the customer brought keeps everything but the tables this install created.
@@ -186,8 +206,10 @@ function steps(deps: AppDeps): Step<Run>[] {
       name: 'finish-install', message: '_tasks_shared_finishing', percent: [90, 100],
       async run(run) {
         const driver = deps.runtime.driverFor(run.plan.manifest.driver);
-        const addons = run.addons ?? (await driver.addons({ dir: run.plan.target.dir, url: run.plan.req.url, db: run.db }));
-        const entries = (await fs.promises.readdir(run.plan.target.dir)).filter((e) => !e.startsWith('installgate-sso-'));
+        const addons = run.addons ?? (await driver.addons({
+          dir: remote ? siteOf(run).rel : run.plan.target.dir, url: run.plan.req.url, db: run.db, ...(remote ? siteHost(deps, run) : {}),
+        }));
+        const entries = await entriesOf(run);
         const res = await deps.resources.get(run.plan.id);
         const record: Install = {
           ...newRecord(deps, { ...run, entries }, deps.clock()),
@@ -213,24 +235,26 @@ export async function installApplication(deps: AppDeps, scope: Scope, req: Insta
   if (opts.dryrun === 'all' || opts.background !== 'quick') await checkEnvironment(deps, plan);
   if (opts.dryrun === 'all') return { data: null, dryrun: true };
   const secrets = [plan.fields.passwd, req.db_pass ?? ''].filter((s) => s !== '');
-  const run: Run = { plan, db: null, entries: [], version: plan.version, tables: [] };
+  const run: Run = { plan, db: null, entries: [], version: plan.version, tables: [], site: null };
+  const remote = plan.target.remote;
   const { task } = await deps.runner.run({
     cmd: 'browser/install', user: plan.target.owner.id, installId: plan.id, url: req.url,
     title: plan.fields.sitetitle, wsLabel: plan.target.resolved.website.label, label: '_tasks_installing',
     payload: { application: req.application, version: plan.version, url: req.url },
     // The folder too: another install to the same URL that passed its preflight meanwhile must not write into it.
     lockInstall: [plan.id, folderLockKey(plan.target.dir)], secrets, notification: notificationsOf(req),
-  }, (t) => runLoggedWorkflow(deps, {
-    steps: steps(deps), run, progress: t.progress, installId: plan.id, secrets,
+  }, (t) => withRemoteSite(deps, remote, run, () => runLoggedWorkflow(deps, {
+    steps: steps(deps, remote !== null), run, progress: t.progress, installId: plan.id, secrets,
     entry: { user: plan.target.owner.id, cmd: 'browser/install', install: plan.id, url: req.url, title: plan.fields.sitetitle },
     before: async () => {
       // Again under the folder's lock: an install that ended between our preflight and now may have filled it.
-      await checkEmpty(plan.target.dir);
+      if (run.site && remote) await checkEmptyOn(run.site, remote.rel).catch((e: unknown) => Promise.reject(siteFailure(e, run.site!)));
+      else await checkEmpty(plan.target.dir);
       if (opts.background === 'quick') await checkEnvironment(deps, plan);
     },
     failed: (err) => `Installing ${plan.manifest.name} at ${req.url} failed: ${err.message}`,
     done: () => `Installed ${plan.manifest.name} ${run.version} at ${req.url}.`,
-  }), { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
+  })), { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.target.dir); });
   if (opts.background !== false) return { data: null, task };
   const record = await deps.installsRepo.get(plan.id);
   if (!record) throw new EngineError('internal_error', { message: 'the install finished but its record is gone' });

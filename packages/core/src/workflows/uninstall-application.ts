@@ -6,6 +6,10 @@ import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
 import { folderBusy, folderLockKey } from './resolve-target';
 import type { DbCredentials } from './ports';
+import { remoteSiteOf } from '../sites/install-site';
+import { relativeToHome } from '../sites/site-home';
+import { withSite } from '../sites/with-site';
+import { removeSiteInstall } from './remove-site-install';
 
 /** Entries of an install folder that belong to the web server, never to an application. */
 const WEB_SERVER_ENTRIES = new Set(['.well-known', 'cgi-bin']);
@@ -48,11 +52,13 @@ async function removeEmptyFolders(dir: string, top: string): Promise<void> {
  */
 export async function uninstallApplication(deps: AppDeps, scope: Scope, id: string, opts: RunOptions & { force: boolean }): Promise<OperationResult<Install>> {
   const install = await deps.installs.get(scope, id);
+  const remote = await remoteSiteOf(deps, install);
   if (opts.dryrun !== 'none') {
     if (opts.dryrun === 'all' && !opts.force) {
       const db = recordDb(install);
       if (db) await deps.runtime.database.checkCredentials(db);
-      if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
+      const there = remote ? await withSite(deps, remote.home, async (site) => (await site.stat(remote.rel))?.type === 'dir') : fs.existsSync(install.path);
+      if (!there) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
     }
     return { data: install, dryrun: true };
   }
@@ -72,7 +78,9 @@ export async function uninstallApplication(deps: AppDeps, scope: Scope, id: stri
   }, async (t) => {
     const res = await deps.resources.get(id);
     await t.progress('_tasks_shared_removingfiles', 0, 50);
-    await attempt('files', async () => {
+    if (remote) {
+      await attempt('files', () => withSite(deps, remote.home, (site) => removeSiteInstall(site, remote.rel, install, relativeToHome(remote.home, res.created_path))));
+    } else await attempt('files', async () => {
       // An install cut off half-way (incomplete) may have written files its record does not list yet; its folder was
       // empty when it began (install preflight), so everything in it but web-server entries is the install's.
       const entries = install.incomplete
@@ -90,7 +98,7 @@ export async function uninstallApplication(deps: AppDeps, scope: Scope, id: stri
     } else if (db && install.tables.length > 0) {
       await attempt('tables', () => deps.runtime.database.dropTables(db, install.tables));
     }
-    if (res.created_path) await attempt('folder', () => removeEmptyFolders(install.path, res.created_path));
+    if (res.created_path && !remote) await attempt('folder', () => removeEmptyFolders(install.path, res.created_path));
     await deps.installsRepo.remove(id);
     await deps.resources.forget(id);
     await deps.logs.write({
