@@ -63,7 +63,8 @@ export class LocalSiteFs implements SiteFs {
   async read(p: string): Promise<Readable> {
     const abs = this.abs(p);
     const handle = await fs.open(abs, 'r').catch((e: unknown) => Promise.reject(this.fail(e, `read ${p}`, 'read')));
-    return createReadStream('', { fd: handle.fd, autoClose: true, highWaterMark: 256 * 1024 });
+    // The FileHandle itself, not its fd: a bare fd closed by the stream made the handle's GC close it again (EBADF crash).
+    return createReadStream('', { fd: handle, autoClose: true, highWaterMark: 256 * 1024 });
   }
 
   async write(p: string, body: Readable | Buffer | string, opts: { mode?: number } = {}): Promise<void> {
