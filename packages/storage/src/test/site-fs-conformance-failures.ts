@@ -37,8 +37,10 @@ export function siteFsFailureTests(ctx: SiteFsSuiteContext): void {
       await expectSiteError(ctx, openSiteFs('relative/folder'), 'PROTOCOL');
       return;
     }
-    const err = await expectSiteError(ctx, openSiteFs(homeWith(home, { password: WRONG_PASSWORD }), opts), 'AUTH');
+    const wrong = homeWith(home, { password: WRONG_PASSWORD });
+    const err = await expectSiteError(ctx, openSiteFs(wrong, opts), 'AUTH');
     expect(err.retryable).toBe(false);
+    expect(err.message).toContain(parseSiteHome(wrong).label);
     expect(err.message).not.toContain(WRONG_PASSWORD);
     expect(err.message).not.toContain(encodeURIComponent(WRONG_PASSWORD));
   }, timeout);
@@ -49,7 +51,9 @@ export function siteFsFailureTests(ctx: SiteFsSuiteContext): void {
       await expectSiteError(ctx, openSiteFs('webdav://u:pw@127.0.0.1/x'), 'PROTOCOL');
       return;
     }
-    const err = await expectSiteError(ctx, openSiteFs(homeWith(home, { port: await closedPort() }), opts), 'CONNECT');
+    const closed = homeWith(home, { port: await closedPort() });
+    const err = await expectSiteError(ctx, openSiteFs(closed, opts), 'CONNECT');
     expect(err.retryable).toBe(true);
+    expect(err.message).toContain(parseSiteHome(closed).label);
   }, timeout);
 }
