@@ -1,6 +1,7 @@
 /**
  * @installgate/storage — backup locations: the StorageBackend interface, one backend per protocol (local, FTP/FTPS,
- * SFTP, WebDAV, S3), the location-URI parser, a retry decorator and the shared conformance suite.
+ * SFTP, WebDAV, S3), the location-URI parser, a retry decorator and the shared conformance suite; and websites'
+ * files wherever they live (SiteFs: local, SFTP/SSH, FTP/FTPS) with tree helpers and their own conformance suite.
  */
 export type { BackendFeatures, BackendScheme, GetOptions, ObjectInfo, PutOptions, StorageBackend } from './storage-backend';
 export { downloadTree, type DownloadTreeOptions } from './download-tree';
@@ -29,3 +30,14 @@ export type { SiteEntry, SiteFs, SiteFsFeatures } from './site-fs/site-fs';
 export { LocalSiteFs } from './site-fs/local-site-fs';
 export { readSmallFile } from './site-fs/read-small-file';
 export { sitePathSegments, joinSitePath } from './site-fs/site-path';
+// SftpSiteFs and FtpSiteFs are reached through openSiteFs, which loads ssh2 / basic-ftp on first use.
+export { openSiteFs, parseSiteHome, type OpenSiteFsOptions, type RemoteSiteHome } from './site-fs/open-site-fs';
+export { walkSiteTree, type SiteTreeItem } from './site-fs/walk-site-tree';
+export { uploadTree, type UploadTreeOptions, type UploadTreeResult } from './site-fs/upload-tree';
+export { downloadSiteTree, type DownloadSiteTreeOptions, type DownloadSiteTreeResult } from './site-fs/download-site-tree';
+export { removeSiteTree } from './site-fs/remove-site-tree';
+export {
+  runSiteFsConformance,
+  type SiteFsConformanceOptions,
+  type SiteFsTarget,
+} from './test/site-fs-conformance';

@@ -20,6 +20,8 @@ export class FtpPool {
     private readonly timeoutMs: number,
     private readonly secrets: readonly string[],
     private readonly max = 4,
+    /** What login failures are reported as (a website passes its label). */
+    private readonly where = `ftp ${config.host}:${config.port}`,
   ) {}
 
   /** A new logged-in client. Rejects with AUTH, CONNECT or PROTOCOL. */
@@ -40,14 +42,14 @@ export class FtpPool {
       return client;
     } catch (err) {
       client.close();
-      throw mapFtpError(err, `ftp ${config.host}:${config.port}`, 'read', this.secrets);
+      throw mapFtpError(err, this.where, 'read', this.secrets);
     }
   }
 
   /** An idle client, a new one, or the next one released. */
   async acquire(): Promise<Client> {
     for (;;) {
-      if (this.closed) throw closedError('ftp');
+      if (this.closed) throw closedError(this.where);
       const idle = this.idle.pop();
       if (idle) {
         if (idle.closed) continue;

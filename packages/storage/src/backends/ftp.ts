@@ -1,5 +1,5 @@
 import * as posix from 'node:path/posix';
-import { PassThrough, Writable, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { FileType, type Client, type FileInfo } from 'basic-ftp';
 import { secretsOf, type FtpLocation } from '../location-config';
 import { isTempName, keySegments, listedUnder, prefixFolder, tempNameFor } from '../object-key';
@@ -9,6 +9,7 @@ import type { BackendFactory } from '../registry';
 import type { GetOptions, ObjectInfo, PutOptions, StorageBackend } from '../storage-backend';
 import { StorageError, closedError, throwIfAborted } from '../storage-error';
 import { mapFtpError } from './ftp-errors';
+import { ftpDownloadStream } from './ftp-download';
 import { FtpPool } from './ftp-pool';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -173,26 +174,7 @@ export class FtpBackend implements StorageBackend {
       this.pool.release(client, err instanceof StorageError || typeof (err as { code?: unknown }).code === 'number');
       throw map(err);
     }
-    // End the output only once the server confirmed the transfer (226), never on a bare end of the data socket.
-    const out = new PassThrough();
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        if (out.destroyed) return done(new Error('download stream was destroyed'));
-        if (out.write(chunk)) done();
-        else out.once('drain', () => done());
-      },
-    });
-    out.once('close', () => sink.destroy(new Error('download stream was closed early')));
-    client.downloadTo(sink, path).then(
-      () => {
-        this.pool.release(client, true);
-        out.end();
-      },
-      (err: unknown) => {
-        this.pool.release(client, false);
-        out.destroy(map(err));
-      },
-    );
+    const out = ftpDownloadStream(client, path, (healthy) => this.pool.release(client, healthy), map);
     return guardGet(key, out, opts.signal, map);
   }
 

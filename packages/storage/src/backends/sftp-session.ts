@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import type { SftpLocation } from '../location-config';
 import type { OpenBackendOptions } from '../registry';
-import { StorageError, fromNetworkError, messageOf } from '../storage-error';
+import { StorageError, closedError, fromNetworkError, messageOf } from '../storage-error';
 
 /** One SSH connection with its SFTP channel. */
 export interface SftpSession {
@@ -80,11 +80,16 @@ async function authOf(config: SftpLocation, opts: OpenBackendOptions): Promise<P
 
 /**
  * Connects, authenticates and opens the SFTP channel. `noDelay` is set on the socket: without it uploads ran
- * at 2 MB/s instead of 150 MB/s (toolchain.md). Rejects with AUTH, CONNECT or PROTOCOL.
+ * at 2 MB/s instead of 150 MB/s (toolchain.md). Rejects with AUTH, CONNECT or PROTOCOL, whose message starts with
+ * `where` (default `sftp host:port`; a website passes its label).
  */
-export async function openSftpSession(config: SftpLocation, opts: OpenBackendOptions, secrets: readonly string[]): Promise<SftpSession> {
+export async function openSftpSession(
+  config: SftpLocation,
+  opts: OpenBackendOptions,
+  secrets: readonly string[],
+  where = `sftp ${config.host}:${config.port}`,
+): Promise<SftpSession> {
   const auth = await authOf(config, opts);
-  const where = `sftp ${config.host}:${config.port}`;
   return new Promise<SftpSession>((resolve, reject) => {
     const conn = new Client();
     let session: SftpSession | undefined;
@@ -124,4 +129,43 @@ export async function openSftpSession(config: SftpLocation, opts: OpenBackendOpt
     });
     conn.setNoDelay(true);
   });
+}
+
+/**
+ * The one SSH connection of a backend or website, reopened on demand when the server dropped it: a session is
+ * cheap to keep and slow to open, so every request of its owner multiplexes on the same SFTP channel.
+ */
+export class SftpConnection {
+  private session: Promise<SftpSession>;
+  private closed = false;
+
+  constructor(
+    private readonly config: SftpLocation,
+    private readonly opts: OpenBackendOptions,
+    private readonly secrets: readonly string[],
+    /** What failures and a closed connection are reported as. */
+    private readonly where: string,
+    first: SftpSession,
+  ) {
+    this.session = Promise.resolve(first);
+  }
+
+  /** The live session, reconnecting when the previous one died. Rejects with PROTOCOL once closed. */
+  async live(): Promise<SftpSession> {
+    if (this.closed) throw closedError(this.where);
+    const pending = this.session;
+    const current = await pending.catch(() => null);
+    if (current?.alive) return current;
+    if (this.session !== pending) return this.live(); // another call is reconnecting already
+    this.session = openSftpSession(this.config, this.opts, this.secrets, this.where);
+    return this.session;
+  }
+
+  /** Ends the connection; idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const s = await this.session.catch(() => null);
+    s?.conn.end();
+  }
 }

@@ -41,7 +41,7 @@ const longname = (name: string, st: Stats): string =>
 /**
  * Serves SFTP v3 over a folder of this machine, whose top is the client's '/' (and its home). Enough of the
  * protocol for real clients: OPEN READ WRITE CLOSE FSTAT FSETSTAT STAT LSTAT SETSTAT OPENDIR READDIR REMOVE RENAME
- * MKDIR RMDIR REALPATH. Paths are normalised under the root, so '..' cannot climb out.
+ * MKDIR RMDIR REALPATH SYMLINK READLINK (FSETSTAT/SETSTAT apply the mode only). Paths are normalised under the root, so '..' cannot climb out.
  */
 export function serveSftp(sftp: SFTPWrapper, root: string, options: SftpSubsystemOptions = {}): void {
   const strictRename = options.strictRename ?? true;
@@ -111,8 +111,29 @@ export function serveSftp(sftp: SFTPWrapper, root: string, options: SftpSubsyste
       sftp.attrs(reqId, toAttrs(await h.fh.stat()));
     }),
   );
-  sftp.on('FSETSTAT', (reqId) => ok(reqId));
-  sftp.on('SETSTAT', (reqId, p) => run(reqId, async () => (await fs.stat(real(p)), ok(reqId))));
+  sftp.on('FSETSTAT', (reqId, handle, attrs) =>
+    run(reqId, async () => {
+      const { h } = handleOf(handle);
+      if (h?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE, 'bad handle');
+      if (attrs.mode !== undefined) await h.fh.chmod(attrs.mode & 0o7777);
+      ok(reqId);
+    }),
+  );
+  sftp.on('SETSTAT', (reqId, p, attrs) =>
+    run(reqId, async () => {
+      if (attrs.mode !== undefined) await fs.chmod(real(p), attrs.mode & 0o7777);
+      else await fs.stat(real(p));
+      ok(reqId);
+    }),
+  );
+  // Targets are stored as given, as OpenSSH does: a relative target resolves inside the served folder.
+  sftp.on('SYMLINK', (reqId, linkPath, targetPath) => run(reqId, async () => (await fs.symlink(targetPath, real(linkPath)), ok(reqId))));
+  sftp.on('READLINK', (reqId, p) =>
+    run(reqId, async () => {
+      const target = await fs.readlink(real(p));
+      sftp.name(reqId, [{ filename: target, longname: target, attrs: {} as Attributes }]);
+    }),
+  );
   sftp.on('STAT', (reqId, p) => run(reqId, async () => sftp.attrs(reqId, toAttrs(await fs.stat(real(p))))));
   sftp.on('LSTAT', (reqId, p) => run(reqId, async () => sftp.attrs(reqId, toAttrs(await fs.lstat(real(p))))));
   sftp.on('OPENDIR', (reqId, p) =>
