@@ -26,6 +26,7 @@ import { REAL_RUNTIME } from './workflows/runtime-port';
 import type { RuntimePort } from './workflows/ports';
 import { createNotifier, type Notifier } from './notifications/notifier';
 import { createSiteOpener, type SiteOpener } from './sites/site-opener';
+import { openSiteFs } from '@installgate/storage';
 
 /** Written into records' `agent` (spec §7.1: the version of the installer that installed or imported it). */
 export const AGENT_VERSION = '0.1.0';
@@ -116,7 +117,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     users, installs, installsRepo, resources: createInstallResources(ctx.db),
     backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
     autoBackups: createAutoBackupKinds(ctx.db), nodeId, notifier: notifications,
-    sites: deps.sites ?? createSiteOpener(null),
+    sites: deps.sites ?? createSiteOpener((home) => openSiteFs(home)),
     locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled }), agent: AGENT_VERSION,
   });
   return {

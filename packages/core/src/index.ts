@@ -20,6 +20,7 @@ export type { UsersService, UserListQuery, UserDeleteResult } from './users/user
 export type { UserInput } from './users/user-input';
 export type { UserRemoval } from './users/user-repository';
 export { normaliseWebsites, checkVhosts, parseVhostKey, type WebsiteInput, type VhostKey } from './users/websites';
+export { maskWebsite, unmaskWebsite } from './users/website-secrets';
 export { resolveUrlIn, parseInstallUrl, type ResolvedUrl } from './users/resolve-url';
 
 export { installSecrets, type InstallsService, type InstallListQuery, type DetachResult } from './installs/installs-service';

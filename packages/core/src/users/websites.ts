@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { unmaskWebsite } from './website-secrets';
 import { EngineError, WEBSITE_FIELDS, zWebsite, type Website } from '@installgate/contracts';
 import { newRecordId } from '../store/new-record-id';
 import { checkRecord } from '../store/record-codec';
@@ -201,6 +202,6 @@ export function normaliseWebsites(input: unknown, owner: WebsiteOwner): Website[
       language: given.language ?? base.language,
       suspended: given.suspended ?? base.suspended,
     };
-    return checkRecord(zWebsite, website, `${where} of ${owner.userId}`);
+    return checkRecord(zWebsite, unmaskWebsite(website, previous), `${where} of ${owner.userId}`);
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TASK_COMPLETE_MESSAGE, USER_TYPES } from '@installgate/contracts';
+import { TASK_COMPLETE_MESSAGE, USER_TYPES, type User } from '@installgate/contracts';
+import { maskWebsite } from '@installgate/core';
 import type { OpTable } from '../operation';
 import { parseParams } from '../params/parse-params';
 import { zBool, zDryrun, zLimit, zOffset } from '../params/coerce';
@@ -48,30 +49,33 @@ const zUserCreate = z.object({ id: z.string().min(1).max(128), ...zUserFields })
 const zUserEdit = z.object(zUserFields);
 const zUsersList = z.object({ user: z.string().optional(), q: z.string().max(256).optional(), offset: zOffset.default(0), limit: zLimit.default(50) });
 
+/** A user as answered: website passwords (in `path` URIs and `databases[].pass`) masked; sent back, they keep. */
+const publicUser = (u: User): User => ({ ...u, websites: u.websites.map(maskWebsite) });
+
 /** Handlers of the user endpoints. */
 export const userRoutes: OpTable = {
   'users.list': async ({ engine, scope, params }) => {
     const p = parseParams(zUsersList, params);
     const page = await engine.users.list(scope, p);
-    return { data: page.items, page: { total_count: page.total_count, has_more: page.has_more } };
+    return { data: page.items.map(publicUser), page: { total_count: page.total_count, has_more: page.has_more } };
   },
 
-  'users.get': async ({ engine, scope, path }) => ({ data: await engine.users.get(scope, path.id!) }),
+  'users.get': async ({ engine, scope, path }) => ({ data: publicUser(await engine.users.get(scope, path.id!)) }),
 
   'users.create': async ({ engine, scope, params }) => {
     const p = parseParams(zUserCreate, params);
-    return { data: await engine.users.create(scope, p), message: TASK_COMPLETE_MESSAGE };
+    return { data: publicUser(await engine.users.create(scope, p)), message: TASK_COMPLETE_MESSAGE };
   },
 
   // "edit (or create)": POST /users/{id} creates the user when it does not exist yet (spec §2.6).
   'users.edit': async ({ engine, scope, path, params }) => {
     const p = parseParams(zUserEdit, params);
-    return { data: await engine.users.edit(scope, path.id!, p, { createIfMissing: true }), message: TASK_COMPLETE_MESSAGE };
+    return { data: publicUser(await engine.users.edit(scope, path.id!, p, { createIfMissing: true })), message: TASK_COMPLETE_MESSAGE };
   },
 
   'users.delete': async ({ engine, scope, path, params }) => {
     const p = parseParams(z.object({ dryrun: zDryrun.default('none') }), params);
-    const before = await engine.users.get(scope, path.id!);
+    const before = publicUser(await engine.users.get(scope, path.id!));
     if (p.dryrun !== 'none') return { data: before, dryrun: true };
     await engine.users.delete(scope, path.id!, { dryrun: false });
     return { data: before, message: TASK_COMPLETE_MESSAGE };
