@@ -11,8 +11,7 @@ import { EngineError } from '@installgate/contracts';
 import { LocalSiteFs, type SiteFs } from '@installgate/storage';
 import { removeSiteTree, uploadSiteTree } from '../archive';
 import type { AppHost } from '../drivers/app-driver';
-import { siteAppFiles } from '../drivers/app-files';
-import { remotePhpExecutor } from '../remote/remote-php-executor';
+import { siteAppHost } from '../sites/install-host';
 import { publicHome } from '../sites/site-home';
 import { siteFailure } from '../sites/site-failure';
 import type { Step } from '../tasks/run-workflow';
@@ -21,7 +20,7 @@ import type { RemoteTarget } from './resolve-target';
 
 /** What the site steps need of a run: the open connection and where the install goes. */
 export interface SiteRun {
-  plan: { id: string; req: { url: string; url_ip?: string }; target: { remote: RemoteTarget | null } };
+  plan: { id: string; req: { url: string; url_ip?: string }; target: { remote: RemoteTarget | null; resolved: { website: { url_ip: string } } } };
   site: SiteFs | null;
 }
 
@@ -31,13 +30,10 @@ export function siteOf(run: SiteRun): { site: SiteFs; rel: string } {
   return { site: run.site, rel: run.plan.target.remote.rel };
 }
 
-/** The app's files and PHP on the website, for the driver. */
+/** The app's files and PHP on the website, for the driver (`url_ip` of the call, else the website's). */
 export function siteHost(deps: Pick<AppDeps, 'logger'>, run: SiteRun): AppHost {
   const { site, rel } = siteOf(run);
-  return {
-    files: siteAppFiles(site, rel),
-    php: remotePhpExecutor({ site, dir: rel, siteUrl: run.plan.req.url, urlIp: run.plan.req.url_ip || undefined, logger: deps.logger }),
-  };
+  return siteAppHost(site, rel, run.plan.req.url, run.plan.req.url_ip || run.plan.target.resolved.website.url_ip, deps.logger);
 }
 
 /** The names in the install folder, but for login helpers the driver places for a moment. */
