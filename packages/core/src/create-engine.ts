@@ -40,6 +40,8 @@ export interface EngineDeps {
   clock?: () => number;
   /** Operational log; defaults to silent. Meta passed to it is redacted first. */
   logger?: Logger;
+  /** Called whenever the last running task of this process has ended (the server collects garbage then). */
+  onTasksIdle?: () => void;
   /** How websites' files are reached; defaults to local folders plus SFTP/SSH and FTP/FTPS connections. */
   sites?: SiteOpener;
   /** The application catalog; defaults to one built from `settings.appsDir` / `settings.mirrorDir`. */
@@ -118,7 +120,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
     autoBackups: createAutoBackupKinds(ctx.db), nodeId, notifier: notifications,
     sites: deps.sites ?? createSiteOpener((home) => openSiteFs(home)),
-    locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled }), agent: AGENT_VERSION,
+    locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled, onIdle: deps.onTasksIdle }), agent: AGENT_VERSION,
   });
   return {
     settings,

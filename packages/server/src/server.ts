@@ -6,6 +6,7 @@ import type { Settings } from './config/settings';
 import { createApp } from './app';
 import type { Logger } from './logger';
 import { openStateStore } from './open-state-store';
+import { idleGarbageCollector } from './idle-gc';
 
 export interface RunningServer {
   url: string;
@@ -30,6 +31,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { db
       templatesDir: path.join(settings.home, 'templates'),
     },
     logger,
+    onTasksIdle: idleGarbageCollector(),
   });
   const recovered = await engine.tasks.recoverInterrupted(engine.nodeId);
   if (recovered.length > 0) logger.warn('tasks interrupted by the previous stop were marked failed', { count: recovered.length });
