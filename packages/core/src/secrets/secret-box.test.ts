@@ -1,18 +1,7 @@
-import { EngineError } from '@installgate/contracts';
+import { engineErrorOf as thrown } from '../testing/test-accounts';
 import { createSecretBox, generateSecretKey, isSealed } from './secret-box';
 
 const AAD = 'installs.db_pass:install1';
-
-/** The EngineError `fn` throws (fails the test when it returns). */
-function thrown(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EngineError);
-    return e as EngineError;
-  }
-  throw new Error('expected an EngineError');
-}
 
 /** Flips one byte of the base64 payload of a sealed value. */
 function flipByte(sealed: string, index: number): string {

@@ -7,12 +7,19 @@ import { createEngine } from '../../create-engine';
 import { DEFAULT_ENGINE_SETTINGS } from '../../engine-settings';
 import { createSecretBox, generateSecretKey } from '../../secrets/secret-box';
 import { makeBackupRecord, makeInstallRecord } from '../../testing/fixtures';
+import type { Install } from '@installgate/contracts';
 import { openStore } from '../connect';
 import { MIGRATIONS, migrationSource } from './index';
 
 const TABLE = 'installgate_migrations';
 const REMOTE_HOME = 'ftp://a%40b:p%3Aa%2Fss%25word%40@ftp.example/home/alice';
 const LOCATION = 's3://AKIA:Secret%2FKey@s3.example/eu/bucket/p';
+
+/** The key columns of an install-shaped row, as the repositories wrote them. */
+const installColumns = (r: Install) => ({
+  id: r.id, user: r.user, application: r.application, url: r.url, url_domain: r.url_domain, title: r.title, version: r.version,
+  version_available: '', version_available_minor: '', version_updates_available: 0, time_created: r.time_created, record: JSON.stringify(r),
+});
 
 /** A store at migration 0005 holding plain secrets, as the release before encryption left it. */
 async function legacyStore(db: Knex): Promise<void> {
@@ -27,9 +34,8 @@ async function legacyStore(db: Knex): Promise<void> {
   await db('websites').insert({ user_id: 'alice', id: 'w1', position: 0, label: 'remote', record: JSON.stringify(website) });
   const install = makeInstallRecord({ id: 'install1', user: 'alice', db_pass: 'LegacyInstallPass' });
   const backup = makeBackupRecord({ id: 'backup1', user: 'alice', db_pass: 'LegacyInstallPass' });
-  const keys = (r: typeof install) => ({ user: r.user, application: r.application, url: r.url, url_domain: r.url_domain, title: r.title, version: r.version, version_available: '', version_available_minor: '', version_updates_available: 0, time_created: r.time_created });
-  await db('installs').insert({ id: install.id, ...keys(install), record: JSON.stringify(install) });
-  await db('backups').insert({ id: backup.id, ...keys(backup), backup_install: 'install1', backup_time: 1, backup_expires: 0, backup_filename: 'f.tar.gz', backup_note: '', record: JSON.stringify(backup) });
+  await db('installs').insert(installColumns(install));
+  await db('backups').insert({ ...installColumns(backup), backup_install: 'install1', backup_time: 1, backup_expires: 0, backup_filename: 'f.tar.gz', backup_note: '' });
   await db('backup_locations').insert({ id: 'loc1', user: '', name: 'S3', description: '', uri: LOCATION, scope: 'admin', enabled: true, is_default: false, created_at: 1 });
   await db('backup_objects').insert([
     { backup_id: 'backup1', location_ref: LOCATION, local_root: '', object_key: 'f.tar.gz', size: 1, sha256: '' },
@@ -48,13 +54,23 @@ const PLAINTEXTS = /LegacyDbPass|LegacyInstallPass|p%3Aa%2Fss%25word%40|Secret%2
 describe('migration 0006: secrets encrypted at rest', () => {
   let dir: string;
   let filename: string;
+  /** Runs `fn` on a connection of its own to the store file (what an operator with the file would see). */
+  async function withStore<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
+    const db = openStore({ client: 'sqlite3', filename });
+    try {
+      return await fn(db);
+    } finally {
+      await db.destroy();
+    }
+  }
+
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'installgate-0006-'));
     filename = join(dir, 's.sqlite');
-    const db = openStore({ client: 'sqlite3', filename });
-    await legacyStore(db);
-    expect(await rawText(db)).toMatch(PLAINTEXTS);
-    await db.destroy();
+    await withStore(async (db) => {
+      await legacyStore(db);
+      expect(await rawText(db)).toMatch(PLAINTEXTS);
+    });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -72,24 +88,18 @@ describe('migration 0006: secrets encrypted at rest', () => {
     } finally {
       await engine.close();
     }
-    const db = openStore({ client: 'sqlite3', filename });
-    try {
+    await withStore(async (db) => {
       expect(await rawText(db)).not.toMatch(PLAINTEXTS);
       // Only what can hold a credential is sealed: `local` and the account folder stay readable.
       expect(await db('backup_objects').where({ backup_id: 'backup2' }).first('location_ref', 'local_root')).toEqual({ location_ref: 'local', local_root: '/home/alice/application_backups' });
       expect((await db(TABLE).pluck('name')).at(-1)).toBe(MIGRATIONS.at(-1)?.name);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('still reads a plain row written after the migration (an older node sharing the store)', async () => {
     const key = generateSecretKey();
     await (await start(key)).close();
-    const db = openStore({ client: 'sqlite3', filename });
-    const install = makeInstallRecord({ id: 'install2', user: 'alice', db_pass: 'WrittenByOldNode' });
-    await db('installs').insert({ id: install.id, user: 'alice', application: install.application, url: install.url, url_domain: install.url_domain, title: install.title, version: install.version, version_available: '', version_available_minor: '', version_updates_available: 0, time_created: 2, record: JSON.stringify(install) });
-    await db.destroy();
+    await withStore((db) => db('installs').insert(installColumns(makeInstallRecord({ id: 'install2', user: 'alice', db_pass: 'WrittenByOldNode' }))));
     const engine = await start(key);
     try {
       expect((await engine.installs.get(ADMIN_SCOPE, 'install2')).db_pass).toBe('WrittenByOldNode');
@@ -101,26 +111,18 @@ describe('migration 0006: secrets encrypted at rest', () => {
   it('refuses to start with another key once the store is sealed (never re-keys, never reads garbage)', async () => {
     await (await start(generateSecretKey())).close();
     // A refused start leaves the store with its caller (createEngine owns it only once it exists).
-    const db = openStore({ client: 'sqlite3', filename });
-    try {
-      await expect(createEngine({ db, settings: { ...DEFAULT_ENGINE_SETTINGS, secretKey: generateSecretKey() } }))
-        .rejects.toMatchObject({ errcode: 'invalid_argument_settings', errfield: 'secretKey', message: expect.stringMatching(/secret_key is not the key/) });
-    } finally {
-      await db.destroy();
-    }
+    await withStore((db) => expect(createEngine({ db, settings: { ...DEFAULT_ENGINE_SETTINGS, secretKey: generateSecretKey() } }))
+      .rejects.toMatchObject({ errcode: 'invalid_argument_settings', errfield: 'secretKey', message: expect.stringMatching(/secret_key is not the key/) }));
   });
 
   it('down opens every value again for the previous release', async () => {
     const key = generateSecretKey();
     await (await start(key)).close();
-    const db = openStore({ client: 'sqlite3', filename });
-    try {
+    await withStore(async (db) => {
       await db.migrate.down({ migrationSource: migrationSource({ secrets: createSecretBox(key) }), tableName: TABLE });
       expect(await rawText(db)).toMatch(/LegacyDbPass/);
       expect(await rawText(db)).not.toContain('igenc:');
       expect(await db.schema.hasTable('store_meta')).toBe(false);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 });
