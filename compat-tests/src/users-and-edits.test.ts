@@ -162,13 +162,19 @@ describe('logs: every mutating call writes an entry; secrets never appear', () =
 });
 
 describe('websites at rest (spec §8.2: the whole URI is encrypted in the database)', () => {
-  test('a URI home with URL-encoded user and password comes back exactly as sent (v2 and v1); the database file holds neither', async () => {
+  test('a URI home with URL-encoded user and password is kept exactly as sent, answered masked (v2 and v1), and survives its masked form sent back; the database file holds neither', async () => {
     const home = 'sftp://a%40b:p%3Aa%2Fss%25word%40@files.example:2222/home/gina';
+    const masked = 'sftp://a%40b:*****@files.example:2222/home/gina';
     const created = await h.v2('post', '/users/gina').send({ websites: [{ path: home, vhosts: { 'http://gina.example': 'public_html' }, databases: [{ name: 'db', user: 'u', pass: 'Gina-DbPass' }] }] });
     expect(created.status).toBe(200);
-    expect((await h.v2('get', '/users/gina')).body.data.websites[0]).toMatchObject({ path: home, databases: [{ pass: 'Gina-DbPass' }] });
+    const answered = (await h.v2('get', '/users/gina')).body.data.websites[0];
+    expect(answered).toMatchObject({ path: masked, databases: [{ pass: '*****' }] });
     const v1 = (await h.v1({ cmd: 'users' })).body.data.find((u: { id: string }) => u.id === 'gina');
-    expect(v1.websites[0].path).toBe(home);
+    expect(v1.websites[0].path).toBe(masked);
+    // A panel that sends the answer back unchanged keeps the stored secrets.
+    expect((await h.v2('post', '/users/gina').send({ websites: [answered] })).status).toBe(200);
+    const stored = (await h.engine.users.get({ actor: { kind: 'admin' } }, 'gina')).websites[0]!;
+    expect(stored).toMatchObject({ path: home, databases: [{ pass: 'Gina-DbPass' }] });
     const db = openStore({ client: 'sqlite3', filename: h.settings.state_db });
     try {
       const raw = JSON.stringify(await db('websites').where({ user_id: 'gina' }).select('*'));
