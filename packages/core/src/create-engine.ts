@@ -127,7 +127,7 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
     users, installs, installsRepo, resources: createInstallResources(ctx.db),
     backups, backupsRepo: createBackupRepository(ctx.db, secrets), backupObjects: createBackupObjects(ctx.db, secrets),
     autoBackups: createAutoBackupKinds(ctx.db), nodeId, notifier: notifications,
-    sites: deps.sites ?? createSiteOpener((home) => openSiteFs(home)),
+    sites: deps.sites ?? createSiteOpener((home) => openSiteFs(home, { sshPrivateKeyPath: settings.sshKeyPath })),
     locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled, onIdle: deps.onTasksIdle }), agent: AGENT_VERSION,
   });
   return {

@@ -30,6 +30,8 @@ export interface EngineSettings {
    * engine never makes one up, since values sealed with a key nobody kept are lost.
    */
   secretKey: Buffer;
+  /** Private key file for SFTP/SSH logins whose URI password is `public-key` (websites, backup locations). */
+  sshKeyPath?: string;
 }
 
 /** The repository (or installed tree) the core package sits in: packages/core/{src,dist} → three levels up. */
@@ -58,7 +60,7 @@ export function checkEngineSettings(s: EngineSettings): EngineSettings {
   if (!/^[A-Za-z0-9._@-]{1,64}$/.test(s.admin)) throw bad('admin', 'settings: admin must be a valid username.');
   if (!s.homesRoot.startsWith('/')) throw bad('homesRoot', 'settings: homesRoot must be an absolute path.');
   if (!['none', 'minor', 'all'].includes(s.defaultAutoup)) throw bad('defaultAutoup', 'settings: defaultAutoup must be none, minor or all.');
-  for (const field of ['appsDir', 'mirrorDir', 'templatesDir'] as const) {
+  for (const field of ['appsDir', 'mirrorDir', 'templatesDir', 'sshKeyPath'] as const) {
     const dir = s[field];
     if (dir !== undefined && (typeof dir !== 'string' || !isAbsolute(dir))) throw bad(field, `settings: ${field} must be an absolute path.`);
   }
@@ -74,5 +76,6 @@ export function checkEngineSettings(s: EngineSettings): EngineSettings {
     notificationDisabled: checkDisabledNotifications(s.notificationDisabled),
     // Its length is checked where it is used (createSecretBox), with the same errcode.
     secretKey: s.secretKey,
+    sshKeyPath: s.sshKeyPath || undefined,
   };
 }

@@ -32,6 +32,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { db
         appsDir: settings.apps_dir || undefined, mirrorDir: settings.mirror_dir || undefined, dbUrl: opts.dbUrl ?? (settings.db_url || undefined),
         smtp: settings.smtp, notificationDisabled: settings.notification_disabled as EngineSettings['notificationDisabled'],
         templatesDir: path.join(settings.home, 'templates'), secretKey: settings.secret_key,
+        sshKeyPath: settings.ssh_key || undefined,
       },
       logger,
       onTasksIdle: idleGarbageCollector(),

@@ -74,9 +74,9 @@ export async function openLocation(deps: { locations: LocationsService }, ref: s
     if (!ref.includes('://')) {
       const loc = await deps.locations.get(ref, { withSecrets: true });
       if (!loc.enabled) throw badBkloc(`The backup location ${ref} is disabled.`);
-      return await openBackend(loc.uri);
+      return await openBackend(loc.uri, deps.locations.backendOptions);
     }
-    return await openBackend(ref);
+    return await openBackend(ref, deps.locations.backendOptions);
   } catch (e) {
     // Opening checks the location itself: a missing bucket or folder there is the location's, not a backup's.
     if (isStorageError(e, 'NOT_FOUND')) throw new EngineError('failed_filesystem_directory', { message: `Backup location ${label}: ${e.message}` });

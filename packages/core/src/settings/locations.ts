@@ -1,4 +1,5 @@
 import { EngineError, invalidArgument, zBackupLocation, type BackupLocation } from '@installgate/contracts';
+import type { OpenBackendOptions } from '@installgate/storage';
 import type { EngineContext } from '../engine-context';
 import type { Actor, Scope } from '../access/actor';
 import type { Visibility } from '../access/visibility';
@@ -64,6 +65,8 @@ export interface LocationsService {
   isUsableBy(actor: Actor, id: string): Promise<boolean>;
   /** Stores a location (repository level: callers check rights). Returns it with the uri masked. */
   insert(row: LocationInsert): Promise<BackupLocation>;
+  /** How locations are opened on this server (the `ssh_key` for `public-key` SFTP logins). */
+  readonly backendOptions: OpenBackendOptions;
 }
 
 const URI = SEALED_COLUMNS.locationUri;
@@ -99,6 +102,7 @@ export function createLocationsService(ctx: EngineContext, vis: Visibility): Loc
   };
 
   return {
+    backendOptions: { sshPrivateKeyPath: ctx.settings.sshKeyPath },
     async list(scope, q = {}) {
       const viewer = await viewerOf(scope.actor, q.user);
       const stored = (await all()).filter((l) => visibleTo(viewer, l));

@@ -35,6 +35,11 @@ export interface Settings {
   key_generated: boolean;
   /** The key secrets are encrypted with in the state database (settings.ini `secret_key=`, generated at first start). */
   secret_key: Buffer;
+  /**
+   * Private key file for SFTP/SSH logins whose URI password is the literal `public-key` (websites and backup locations;
+   * settings.ini `ssh_key=`, relative to the data directory); '' = none.
+   */
+  ssh_key: string;
   /** Whether secret_key was generated at this start (a store encrypted before then refuses it: see explainKeyRefusal). */
   secret_key_generated: boolean;
   /** Start a private MariaDB under the data directory when no db_url is configured (settings.ini `embedded_db=`). */
@@ -81,6 +86,7 @@ const zFile = z.object({
   smtp_from: z.string().optional(),
   notification_disabled: z.string().optional(),
   secret_key: z.string().optional(),
+  ssh_key: z.string().optional(),
 }).passthrough();
 
 const zEnvPort = z.coerce.number().int().min(0).max(65535);
@@ -158,6 +164,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apps_dir: env.INSTALLGATE_APPS_DIR ? path.resolve(env.INSTALLGATE_APPS_DIR) : s.apps_dir ? path.resolve(home, s.apps_dir) : '',
     mirror_dir: env.INSTALLGATE_MIRROR_DIR ? path.resolve(env.INSTALLGATE_MIRROR_DIR) : s.mirror_dir ? path.resolve(home, s.mirror_dir) : '',
     scheduler_interval: s.scheduler_interval ?? 300,
+    ssh_key: s.ssh_key ? path.resolve(home, s.ssh_key) : '',
     smtp: {
       host: (s.smtp_host ?? '').trim(),
       port: s.smtp_port,
