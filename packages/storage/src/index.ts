@@ -32,10 +32,10 @@ export { readSmallFile } from './site-fs/read-small-file';
 export { sitePathSegments, joinSitePath } from './site-fs/site-path';
 // SftpSiteFs and FtpSiteFs are reached through openSiteFs, which loads ssh2 / basic-ftp on first use.
 export { openSiteFs, parseSiteHome, type OpenSiteFsOptions, type RemoteSiteHome } from './site-fs/open-site-fs';
-export { walkSiteTree, type SiteTreeItem } from './site-fs/walk-site-tree';
-export { uploadTree, type UploadTreeOptions, type UploadTreeResult } from './site-fs/upload-tree';
-export { downloadSiteTree, type DownloadSiteTreeOptions, type DownloadSiteTreeResult } from './site-fs/download-site-tree';
+export { walkSiteTree, sitePathJoin, type SiteTreeItem, type WalkSiteTreeOptions } from './site-fs/walk-site-tree';
+export { copySiteTree, uploadTree, downloadSiteTree, type CopySiteTreeOptions, type CopySiteTreeResult } from './site-fs/copy-site-tree';
 export { removeSiteTree } from './site-fs/remove-site-tree';
+export { runLimited } from './site-fs/run-limited';
 export {
   runSiteFsConformance,
   type SiteFsConformanceOptions,

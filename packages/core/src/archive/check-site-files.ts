@@ -9,11 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { EngineError } from '@installgate/contracts';
-import type { SiteFs } from '@installgate/storage';
+import { runLimited, sitePathJoin, walkSiteTree, type SiteFs, type SiteTreeItem } from '@installgate/storage';
 import { FILES_ROOT } from './archive-layout';
-import { BoundedTasks } from './bounded-tasks';
 import type { ManifestEntry } from './manifest';
-import { sitePathJoin, walkSiteTree } from './walk-site';
 
 /** Whether a restore reads every file back to compare checksums, by where the website is (see above). */
 export const CHECKSUMS_BY_DEFAULT: Record<SiteFs['kind'], boolean> = { local: true, sftp: false, ftp: false };
@@ -44,29 +42,21 @@ export function filesOfManifest(manifest: readonly ManifestEntry[]): Map<string,
 export async function checkSiteFiles(site: SiteFs, dir: string, manifest: readonly ManifestEntry[], opts: CheckSiteOptions = {}): Promise<void> {
   const expected = filesOfManifest(manifest);
   const checksums = opts.checksums ?? CHECKSUMS_BY_DEFAULT[site.kind];
-  const tasks = new BoundedTasks(opts.parallel ?? 4);
-  try {
-    for await (const { path, entry } of walkSiteTree(site, dir)) {
-      const want = expected.get(path);
-      if (!want) throw mismatch(site, path, 'not in the backup');
-      expected.delete(path);
-      if (entry.type !== want.type) throw mismatch(site, path, `a ${entry.type}, not a ${want.type}`);
-      if (want.type === 'file') {
-        if (entry.size !== want.size) throw mismatch(site, path, `${entry.size} bytes, not ${want.size}`);
-        if (checksums) {
-          await tasks.add(async () => {
-            if ((await siteSha256(site, sitePathJoin(dir, path))) !== want.sha256) throw mismatch(site, path, 'different content');
-          });
-        }
-      } else if (want.type === 'symlink') {
-        const target = await site.readlink(sitePathJoin(dir, path));
-        if (target !== want.target) throw mismatch(site, path, 'a different symlink target');
-      }
+  // Each entry is checked as the walk finds it, `parallel` at a time (a checksum reads the whole file back).
+  const check = async ({ path, entry }: SiteTreeItem): Promise<void> => {
+    const want = expected.get(path);
+    if (!want) throw mismatch(site, path, 'not in the backup');
+    expected.delete(path);
+    if (entry.type !== want.type) throw mismatch(site, path, `a ${entry.type}, not a ${want.type}`);
+    if (want.type === 'file') {
+      if (entry.size !== want.size) throw mismatch(site, path, `${entry.size} bytes, not ${want.size}`);
+      if (checksums && (await siteSha256(site, sitePathJoin(dir, path))) !== want.sha256) throw mismatch(site, path, 'different content');
+    } else if (want.type === 'symlink') {
+      const target = await site.readlink(sitePathJoin(dir, path));
+      if (target !== want.target) throw mismatch(site, path, 'a different symlink target');
     }
-  } finally {
-    await tasks.settle();
-  }
-  await tasks.drain();
+  };
+  await runLimited(walkSiteTree(site, dir), opts.parallel ?? 4, check);
   const [missing] = expected.keys();
   if (missing !== undefined) throw mismatch(site, missing, `missing, with ${expected.size - 1} more`);
 }

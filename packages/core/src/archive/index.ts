@@ -9,8 +9,10 @@ export { archiveFileName, META_FILE, FILES_ROOT, DUMP_FILE, FORMAT_VERSION } fro
 export { TarWriter, type TarHeader } from './tar-writer';
 export { localPackSource, type PackItem, type PackSource } from './pack-source';
 export { sitePackSource, type SitePackOptions } from './site-pack-source';
-export { walkSiteTree, sitePathJoin, type SiteTreeItem, type WalkSiteOptions } from './walk-site';
 export { siteFailure, missingSiteFolder, SITE_ERRCODE } from '../sites/site-failure';
 export { checkSiteFiles, filesOfManifest, CHECKSUMS_BY_DEFAULT, type CheckSiteOptions } from './check-site-files';
-export { uploadSiteTree, type UploadTreeOptions } from './upload-site-tree';
-export { removeSiteTree } from './remove-site-tree';
+// The tree helpers are the storage package's; these names are the ones core's workflows import from here.
+export {
+  walkSiteTree, sitePathJoin, copySiteTree as uploadSiteTree, removeSiteTree,
+  type SiteTreeItem, type WalkSiteTreeOptions as WalkSiteOptions, type CopySiteTreeOptions as UploadTreeOptions,
+} from '@installgate/storage';

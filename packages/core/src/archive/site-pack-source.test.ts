@@ -10,7 +10,6 @@ import { treeSnapshot } from '../testing/tree-snapshot';
 import { packArchive, type PackFrom } from './pack-archive';
 import { sitePackSource } from './site-pack-source';
 import { unpackArchive } from './unpack-archive';
-import { walkSiteTree } from './walk-site';
 
 let tmp: string;
 let home: string;
@@ -129,21 +128,6 @@ describe('packing from a SiteFs', () => {
     await expect(packSite(join(tmp, 'b.tar.gz'), { failOn: { op: 'read', nth: 1 } })).rejects.toMatchObject({ errcode: 'failed_filesystem_host' });
     rmSync(join(home, 'public_html'), { recursive: true });
     await expect(packSite(join(tmp, 'c.tar.gz'))).rejects.toMatchObject({ errcode: 'failed_filesystem_directory' });
-  });
-});
-
-describe('walkSiteTree', () => {
-  test('lists folders before their contents, sorted, symlinks not followed, pruned folders not listed', async () => {
-    makeSite();
-    const site = new ScriptedSiteFs(new LocalSiteFs(home));
-    const seen: string[] = [];
-    for await (const { path, entry } of walkSiteTree(site, 'public_html', { prune: (p) => p === 'wp-includes' })) seen.push(`${entry.type} ${path}`);
-    expect(seen).toEqual([
-      'file index.php', 'file not-the-install.txt', 'file wp-config.php', 'dir wp-content', 'dir wp-content/cache', 'dir wp-content/cache/deep',
-      'file wp-content/cache/deep/page.html', 'symlink wp-content/latest.jpg', 'dir wp-content/uploads', 'dir wp-content/uploads/2026',
-      'dir wp-content/uploads/2026/01', 'file wp-content/uploads/2026/01/photo.jpg', 'file wp-content/uploads/empty.txt',
-    ]);
-    expect(site.calls.filter((c) => c.op === 'list').map((c) => c.path)).not.toContain('public_html/wp-includes');
   });
 });
 

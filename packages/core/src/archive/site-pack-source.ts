@@ -5,11 +5,10 @@
  * at a few stream buffers whatever the site's size).
  */
 import type { Readable } from 'node:stream';
-import type { SiteFs } from '@installgate/storage';
+import { sitePathJoin, walkSiteTree, type SiteFs } from '@installgate/storage';
 import { vanished, vanishedRefusal } from './pack-refused';
 import type { PackItem, PackSource } from './pack-source';
 import { missingSiteFolder, siteFailure } from '../sites/site-failure';
-import { sitePathJoin, walkSiteTree } from './walk-site';
 
 export interface SitePackOptions {
   /** Files opened ahead of the one being archived (default 4; 0 opens each when its turn comes). */

@@ -33,26 +33,33 @@ export const isNoSuchFile = (err: unknown): boolean => (err as { code?: unknown 
  */
 const WRITES_IN_FLIGHT = 64;
 
-/** Writes `source` to an open handle with several WRITE requests in flight; rejects on the first failure. */
+/**
+ * Writes `source` to an open handle with several WRITE requests in flight; rejects with the first failure (of a
+ * request or of the source), but only once every request sent has been answered: a caller that closes the handle
+ * or removes the file then does not race writes still on their way.
+ */
 export async function writeAll(sftp: SFTPWrapper, handle: Buffer, source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<void> {
   const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
+  let failure: { err: unknown } | undefined;
   let position = 0;
-  for await (const piece of source) {
-    const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    if (chunk.length === 0) continue;
-    const at = position;
-    position += chunk.length;
-    const write = done((cb) => sftp.write(handle, chunk, 0, chunk.length, at, cb)).catch((err: unknown) => {
-      failure ??= err;
-    });
-    inFlight.add(write);
-    void write.then(() => inFlight.delete(write));
-    if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
-    if (failure) throw failure;
+  try {
+    for await (const piece of source) {
+      const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      if (chunk.length === 0) continue;
+      const at = position;
+      position += chunk.length;
+      const write = done((cb) => sftp.write(handle, chunk, 0, chunk.length, at, cb)).catch((err: unknown) => {
+        failure ??= { err };
+      });
+      inFlight.add(write);
+      void write.then(() => inFlight.delete(write));
+      if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
+      if (failure) break;
+    }
+  } finally {
+    await Promise.all(inFlight);
   }
-  await Promise.all(inFlight);
-  if (failure) throw failure;
+  if (failure) throw failure.err;
 }
 
 /** READ requests kept in flight by {@link readAhead}, and their size (ssh2 splits larger ones into a chain). */

@@ -1,5 +1,7 @@
 import * as posix from 'node:path/posix';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import type { Client } from 'basic-ftp';
 import { secretsOf, type FtpLocation } from '../location-config';
 import { ftpDownloadStream } from '../backends/ftp-download';
@@ -25,6 +27,18 @@ const chmodUnsupported = (err: unknown): boolean => {
   if (code === 402 || code === 502 || code === 504) return true;
   return code === 500 && /unknown|not understood|unrecognized|not implemented|not supported/i.test((err as Error).message);
 };
+
+/**
+ * `source`'s bytes, once the upload's data connection (basic-ftp opens it before the source is read) finished its
+ * TLS handshake. basic-ftp starts sending when the cipher is known, which with TLS 1.3 is before the handshake
+ * ends; a file with bytes waits inside Node's TLS socket anyway, but an empty one is ended at once, without a
+ * close_notify, and vsftpd then never answers the STOR (a 0-byte file over FTPS hung forever).
+ */
+async function* afterHandshake(client: Client, source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer | string> {
+  const data = client.ftp.dataSocket;
+  if (data instanceof TLSSocket && data.getFinished() === undefined) await once(data, 'secureConnect');
+  for await (const chunk of source) if (chunk.length > 0) yield chunk;
+}
 
 /**
  * A website on an FTP or FTPS (explicit TLS) server. FTP runs one command at a time per connection and one
@@ -131,7 +145,7 @@ export class FtpSiteFs extends RemoteSiteFs {
       this.transfers.use(async (c) => {
         // basic-ftp does not notice a failing source: race it, so that the connection is closed (not reused).
         const sourceFailed = new Promise<never>((_, reject) => source.once('error', reject));
-        const transfer = c.uploadFrom(source, path);
+        const transfer = c.uploadFrom(Readable.from(afterHandshake(c, source)), path);
         transfer.catch(() => undefined);
         sourceFailed.catch(() => undefined);
         await Promise.race([transfer, sourceFailed]); // resolves on the server's 226: every byte is stored

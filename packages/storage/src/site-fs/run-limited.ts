@@ -1,31 +1,46 @@
 import { StorageError } from '../storage-error';
 
 /**
- * Runs `fn` over `items` with at most `concurrency` calls at once, in order of the items. The first failure stops
- * the others from taking new items and is what rejects; calls already running are waited for, so nothing keeps
- * working behind the caller's back. A fired `signal` rejects with ABORTED the same way.
+ * Runs `fn` over `items` (an array, or an async source such as a tree walk, consumed as the work goes) with at
+ * most `parallel` calls at once, in order of the items. The first failure stops the others from taking new items
+ * and is what rejects; calls already running are waited for first, so that nothing keeps writing behind the
+ * caller's back (a caller removing a partial upload must not race the upload's last files). A fired `signal`
+ * rejects with ABORTED the same way. An async source is closed (`return()`) when the run stops early.
  *
  * Tree transfers need this because a website is mostly small files: each costs round trips (SFTP OPEN/CLOSE, an
  * FTP data connection), not bandwidth, so several in flight hide the latency.
  */
 export async function runLimited<T>(
-  items: Iterable<T>,
-  concurrency: number,
+  items: Iterable<T> | AsyncIterable<T>,
+  parallel: number,
   fn: (item: T) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
-  const iterator = items[Symbol.iterator]();
+  const iterator: Iterator<T> | AsyncIterator<T> =
+    Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
   let failure: { err: unknown } | undefined;
+  let ended = false;
   const aborted = (): StorageError => new StorageError('ABORTED', 'transfer aborted', { cause: signal?.reason });
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (failure) return;
+      if (failure || ended) return;
       if (signal?.aborted) {
         failure = { err: aborted() };
         return;
       }
-      const next = iterator.next();
-      if (next.done) return;
+      // Several workers may await next() at once: async generators queue those calls, so each item goes once.
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        failure ??= { err };
+        return;
+      }
+      if (next.done) {
+        ended = true;
+        return;
+      }
+      if (failure) return; // another worker failed while this one waited for the source
       try {
         await fn(next.value);
       } catch (err) {
@@ -33,8 +48,11 @@ export async function runLimited<T>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  if (failure) throw failure.err;
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+  if (failure) {
+    if (!ended) await Promise.resolve(iterator.return?.()).catch(() => undefined);
+    throw failure.err;
+  }
 }
 
 /** A gate that lets at most `n` calls run at once; the others wait their turn in call order. */

@@ -25,6 +25,26 @@ export function siteFsFailureTests(ctx: SiteFsSuiteContext): void {
     await expectSiteError(ctx, s.read(ctx.at('no-such-folder/x.txt')), 'NOT_FOUND');
   }, timeout);
 
+  it('a folder the account may not write refuses writes, new folders and removals with PERMISSION', async () => {
+    const { setWritable } = ctx.target();
+    if (!setWritable) return; // the server runs as root: nothing is refused
+    const s = ctx.site();
+    await s.mkdir(ctx.at('ro/inner'), { recursive: true });
+    await s.write(ctx.at('ro/kept.txt'), 'kept');
+    await setWritable(ctx.at('ro'), false);
+    try {
+      await expectSiteError(ctx, s.write(ctx.at('ro/new.txt'), 'x'), 'PERMISSION');
+      await expectSiteError(ctx, s.mkdir(ctx.at('ro/sub')), 'PERMISSION');
+      await expectSiteError(ctx, s.mkdir(ctx.at('ro/sub/deeper'), { recursive: true }), 'PERMISSION');
+      await expectSiteError(ctx, s.unlink(ctx.at('ro/kept.txt')), 'PERMISSION');
+      await expectSiteError(ctx, s.rmdir(ctx.at('ro/inner')), 'PERMISSION');
+      await expectSiteError(ctx, s.rename(ctx.at('ro/kept.txt'), ctx.at('moved.txt')), 'PERMISSION');
+      expect((await s.list(ctx.at('ro'))).map((e) => e.name).sort()).toEqual(['inner', 'kept.txt']);
+    } finally {
+      await setWritable(ctx.at('ro'), true);
+    }
+  }, timeout);
+
   it('the label has no password', () => {
     const label = ctx.site().label;
     for (const secret of ctx.secrets()) expect(label).not.toContain(secret);

@@ -2,11 +2,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
-import { downloadSiteTree } from '../site-fs/download-site-tree';
+import { copySiteTree, downloadSiteTree, uploadTree } from '../site-fs/copy-site-tree';
 import { readSmallFile } from '../site-fs/read-small-file';
 import { removeSiteTree } from '../site-fs/remove-site-tree';
-import { uploadTree } from '../site-fs/upload-tree';
 import { walkSiteTree } from '../site-fs/walk-site-tree';
+import type { SiteFs } from '../site-fs/site-fs';
+import { StorageError } from '../storage-error';
 import { expectSiteError, type SiteFsSuiteContext } from './site-fs-conformance';
 import { filesUnder, makeTempDir, removeTempDir } from './temp-dir';
 import { generatedStream } from './test-streams';
@@ -53,7 +54,7 @@ export function siteFsTreeTests(ctx: SiteFsSuiteContext): void {
     await s.mkdir(ctx.at('keepme'));
     await s.write(ctx.at('keepme/file'), 'must survive');
 
-    const up = await uploadTree(local, s, ctx.at('tree'), { concurrency: 4 });
+    const up = await uploadTree(local, s, ctx.at('tree'), { parallel: 4 });
     expect(up).toEqual({ files: 7, dirs: 6, symlinks: links ? 2 : 0, bytes: expect.any(Number) });
 
     const walked: string[] = [];
@@ -110,6 +111,46 @@ export function siteFsTreeTests(ctx: SiteFsSuiteContext): void {
       await removeTempDir(dir);
     }
   }, timeout);
+
+  it('walkSiteTree prunes without listing what it prunes; copySiteTree copies site to site; a failed copy ends before it rejects', async () => {
+    const s = ctx.site();
+    const src = await makeTempDir('sitefs-copy');
+    try {
+      await makeLocalTree(src, false);
+      await uploadTree(src, s, ctx.at('copy-src'));
+      const listed: string[] = [];
+      // The real SiteFs, with its listings recorded: a pruned folder must cost no request.
+      const watched: SiteFs = Object.assign(Object.create(s) as SiteFs, { list: (d: string) => (listed.push(d), s.list(d)) });
+      const seen: string[] = [];
+      for await (const { path: p } of walkSiteTree(watched, ctx.at('copy-src'), { prune: (p) => p === 'wp-includes' || p === 'index.php' })) seen.push(p);
+      expect(seen).toEqual(['bin', 'bin/run.sh', 'dir with space', 'dir with space/ünï cödé.txt', 'private.txt', 'wp-content', 'wp-content/big.bin', 'wp-content/uploads']);
+      expect(listed.filter((d) => d.includes('wp-includes'))).toEqual([]);
+
+      const copied = await copySiteTree(s, ctx.at('copy-src'), s, ctx.at('copy-dest/deeper'), { parallel: 3 });
+      expect(copied).toEqual({ files: 7, dirs: 6, symlinks: 0, bytes: expect.any(Number) });
+      const names = async (dir: string): Promise<string[]> => {
+        const out: string[] = [];
+        for await (const { path: p, entry } of walkSiteTree(s, dir)) out.push(`${p}:${entry.type}:${entry.type === 'file' ? entry.size : ''}`);
+        return out;
+      };
+      expect(await names(ctx.at('copy-dest/deeper'))).toEqual(await names(ctx.at('copy-src')));
+      expect((await readSmallFile(s, ctx.at('copy-dest/deeper/index.php'))).toString()).toContain('wp-blog-header');
+
+      // A file where a folder must go: the copy fails, and once it rejected nothing of it is still running, so
+      // the partial copy can be removed at once and stays removed.
+      await s.mkdir(ctx.at('copy-clash'));
+      await s.write(ctx.at('copy-clash/wp-includes'), 'not a folder');
+      await expect(copySiteTree(s, ctx.at('copy-src'), s, ctx.at('copy-clash'), { parallel: 4 })).rejects.toBeInstanceOf(StorageError);
+      await removeSiteTree(s, ctx.at('copy-clash'));
+      expect(await s.stat(ctx.at('copy-clash'))).toBeNull();
+      expect((await s.list(ctx.base())).map((e) => e.name)).not.toContain('copy-clash');
+      await removeSiteTree(s, ctx.at('copy-src'), 2);
+      await removeSiteTree(s, ctx.at('copy-dest'), 2);
+      expect(await s.stat(ctx.at('copy-dest'))).toBeNull();
+    } finally {
+      await removeTempDir(src);
+    }
+  }, timeout * 2);
 
   it('walkSiteTree of a missing folder rejects with NOT_FOUND', async () => {
     const walk = async (): Promise<void> => {

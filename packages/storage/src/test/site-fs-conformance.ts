@@ -16,6 +16,12 @@ export interface SiteFsTarget {
   /** As openSiteFs takes it: an absolute folder of this machine, or a URI with its (URL-encoded) credentials. */
   home: string;
   opts?: OpenSiteFsOptions;
+  /**
+   * For servers that run as the website's own (unprivileged) account, as a hosting company's do: makes a folder
+   * (relative to the home, as the suite names it) read-only for that account, or writable again, so that the
+   * suite can check real permission refusals. Absent where nothing is refused (a server running as root).
+   */
+  setWritable?(rel: string, writable: boolean): Promise<void> | void;
   /** Stops what the target started (server, temp folder). Runs after the suite closed its SiteFs. */
   cleanup(): Promise<void>;
 }
