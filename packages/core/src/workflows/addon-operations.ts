@@ -64,6 +64,7 @@ async function withTarget<T>(deps: AppDeps, scope: Scope, id: string, kind: Addo
     throw new EngineError(NOT_FOUND[kind], { message: `${install.title} is a ${manifest.name} install; only WordPress installs have ${kind}.` });
   }
   return withInstallFolder(deps, install, (h) => {
+    // One code path for both: a LocalSiteFs holds no connection, so only the website's one needs closing (done).
     const files = h.site ? { site: h.site, base: h.dir } : { site: new LocalSiteFs(h.dir), base: '' };
     return fn({ install, driver: driver as Target['driver'], folder, h, ...files });
   });
