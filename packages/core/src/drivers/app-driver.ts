@@ -150,7 +150,7 @@ export interface AppDriver {
   /** Rewrites the database settings in the app's config (after the caller moved or changed the database). */
   setDatabase(i: { dir: string; db: DbCredentials } & AppHost): Promise<void>;
   /** A one-time, short-lived URL that logs the caller into the admin area; `not_implemented` where unsupported. */
-  createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
+  createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number } & AppHost): Promise<string>;
   /** Installed plugins and themes (WordPress); empty lists for the others. */
   addons(i: { dir: string; url: string; db: DbCredentials | null } & AppHost): Promise<AddonList>;
   /** Plugins or themes with details, after the change asked (WordPress only; absent: the app has none). */

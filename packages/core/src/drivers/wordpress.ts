@@ -171,9 +171,10 @@ export const wordpressDriver: AppDriver = {
     await files.replace(file, renewWpSalts(text));
   },
 
-  async createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string> {
-    await this.version(i.dir); // not a WordPress folder → failed_filesystem_directory, before anything is written
-    return writeLoginFile(i);
+  async createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number } & AppHost): Promise<string> {
+    const files = filesOf(i);
+    await this.version(i.dir, { files }); // not a WordPress folder → failed_filesystem_directory, before anything is written
+    return writeLoginFile({ files, url: i.url, login: i.login, redirect: i.redirect, ttlSeconds: i.ttlSeconds });
   },
 
   async addons(i: { dir: string; url: string; db: DbCredentials | null } & AppHost): Promise<AddonList> {
@@ -182,7 +183,8 @@ export const wordpressDriver: AppDriver = {
   },
 
   async addonState(i: AddonStateInput): Promise<AddonItem[]> {
-    const { dir, php, ...input } = i;
+    // Only the request goes to PHP: the host's executor and files are this side's objects.
+    const { dir, php, files, ...input } = i;
     // A plugin's activation may print WordPress's configuration: the database password is masked in any message.
     const secrets = [(await readWpConfigDb(filesOf(i)).catch(() => null))?.db_pass ?? ''].filter((p) => p !== '');
     const r = await runHelper<{ items: AddonItem[] }>(phpOf(i), 'wordpress/addon-state.php', input, `Changing the WordPress ${i.kind}`, secrets);

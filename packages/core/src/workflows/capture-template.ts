@@ -23,6 +23,7 @@ import { currentContents } from './install-contents';
 import type { OperationResult } from './install-application';
 import { required } from './install-request';
 import { recordDb } from './uninstall-application';
+import { refuseRemoteInstall } from '../sites/remote-refusal';
 
 type TemplateScope = Template['template_scope'];
 
@@ -102,6 +103,8 @@ async function capture(deps: AppDeps, install: Install, base: Omit<Template, key
 /** Makes a template from an install. Answers the template record (a task when backgrounded). */
 export async function captureTemplate(deps: AppDeps, scope: Scope, id: string, req: TemplateRequest, opts: RunOptions): Promise<OperationResult<Template>> {
   const install = await deps.installs.get(scope, id);
+  // The archive is packed from the folder with this server's file calls.
+  refuseRemoteInstall(install, 'template');
   const name = required(req.name, 'name').trim();
   if (name.length > 255) throw invalidArgument('name', 'name has at most 255 characters.');
   if ((req.desc ?? '').length > 4096) throw invalidArgument('desc', 'desc has at most 4096 characters.');

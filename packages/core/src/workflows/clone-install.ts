@@ -26,6 +26,7 @@ import type { DbCredentials } from './ports';
 import { renamePrefix } from './restore-swap';
 import { checkEmpty, folderBusy, folderLockKey, freeBytes, resolveTarget, type InstallTarget } from './resolve-target';
 import { recordDb } from './uninstall-application';
+import { refuseRemoteInstall } from '../sites/remote-refusal';
 
 /** Parameters of a clone (v2 names); `user` and `source_user` arrive as the two scopes. */
 export interface CloneRequest extends Partial<Pick<InstallRequest, 'url_ip' | 'db_host' | 'db_name' | 'db_user' | 'db_pass' | 'db_prefix'>> {
@@ -60,6 +61,8 @@ async function checkInput(deps: AppDeps, scope: Scope, sourceScope: Scope, id: s
     throw e;
   });
   if (source.incomplete) throw new EngineError('install_busy', { errfield: 'id', message: 'This install is incomplete (an install or restore did not finish); it cannot be cloned.' });
+  // The copy is made with this server's file calls; a destination on another server is refused by resolveTarget.
+  refuseRemoteInstall(source, 'clone');
   const url = required(req.url, 'url');
   const target = await resolveTarget(deps, scope, url, { mustBeEmpty: true });
   const inside = path.relative(target.dir, source.path);

@@ -1,6 +1,9 @@
-import * as fs from 'node:fs';
-import { EngineError, invalidArgument, type Install } from '@installgate/contracts';
+import { invalidArgument, type Install } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
+import { withInstallFolder } from '../sites/install-folder';
+import { withInstallHost } from '../sites/install-host';
+import { checkInstallServed } from '../sites/install-served';
+import { refuseRemoteInstall } from '../sites/remote-refusal';
 import type { AppDeps } from './app-deps';
 import { givenDatabase, tablePrefix } from './install-request';
 import type { InstallFields } from './ports';
@@ -36,7 +39,11 @@ const DB_MEMBERS = ['db_host', 'db_name', 'db_user', 'db_pass', 'db_prefix'] as 
  */
 export async function editApplication(deps: AppDeps, scope: Scope, id: string, edit: AppEdit): Promise<Install> {
   const install = await deps.installs.get(scope, id);
-  if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
+  // On a website on another server only the application's own fields change (through its PHP over HTTP).
+  if (edit.url !== undefined && edit.url !== install.url) refuseRemoteInstall(install, 'move');
+  const dbMember = DB_MEMBERS.find((k) => edit[k] !== undefined);
+  if (dbMember) refuseRemoteInstall(install, 'database', dbMember);
+  await withInstallFolder(deps, install, async () => undefined); // gone → failed_filesystem_directory before the task
   const manifest = deps.catalog.manifest(install.application);
   const driver = deps.runtime.driverFor(manifest.driver);
   const changes: Partial<InstallFields> = {};
@@ -62,7 +69,10 @@ export async function editApplication(deps: AppDeps, scope: Scope, id: string, e
       await deps.runtime.database.checkCredentials(nextDb);
       await driver.setDatabase({ dir: at.path, db: nextDb });
     }
-    if (Object.keys(changes).length > 0) await driver.setFields({ dir: at.path, url: at.url, db: nextDb ?? current, changes });
+    // Moves and database changes are local only (refused above), so `at` is the install's own place when remote.
+    if (Object.keys(changes).length > 0) {
+      await withInstallHost(deps, { ...install, ...at }, (h) => driver.setFields({ dir: h.dir, url: at.url, db: nextDb ?? current, changes, ...h.host }));
+    }
     const fresh = (await deps.installsRepo.get(id)) ?? install;
     const next: Install = {
       ...fresh,
@@ -84,9 +94,10 @@ export async function editApplication(deps: AppDeps, scope: Scope, id: string, e
 /** `POST /installs/{id}/login` (v1 `createadminsso`): a one-time URL into the application's admin area. */
 export async function adminLoginUrl(deps: AppDeps, scope: Scope, id: string, opts: { redirect?: string }): Promise<string> {
   const install = await deps.installs.get(scope, id);
-  if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
-  const manifest = deps.catalog.manifest(install.application);
-  const url = await deps.runtime.driverFor(manifest.driver).createLoginUrl({ dir: install.path, url: install.url, db: recordDb(install), login: install.login, redirect: opts.redirect });
+  const driver = deps.runtime.driverFor(deps.catalog.manifest(install.application).driver);
+  // The link works only where the install's URL reaches the folder the login file is written to.
+  await checkInstallServed(deps, install);
+  const url = await withInstallFolder(deps, install, (h) => driver.createLoginUrl({ dir: h.dir, url: install.url, db: recordDb(install), login: install.login, redirect: opts.redirect, ...h.host }));
   await deps.logs.write({ user: install.user, cmd: 'installs/login', install: id, url: install.url, title: install.title, message: `Created a one-time admin login for ${install.title}.` });
   return url;
 }

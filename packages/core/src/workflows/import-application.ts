@@ -6,6 +6,8 @@ import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
 import { checkBackupPolicy } from './backup-policy';
 import { folderBusy, folderLockKey, resolveTarget } from './resolve-target';
+import { installFolderExists } from '../sites/install-folder';
+import { withInstallHost, type InstallHost } from '../sites/install-host';
 
 /** `POST /browser/{id}/import` (v1 `import` without source_url, spec §2.1). */
 export interface ImportRequest {
@@ -24,18 +26,28 @@ async function pathIsManaged(deps: AppDeps, owner: string, dir: string): Promise
   }
 }
 
+/** The names in the install folder, but for Installgate's own short-lived helpers (login files, remote PHP). */
+async function folderEntries(h: InstallHost): Promise<string[]> {
+  const names = h.site ? (await h.site.list(h.dir)).map((e) => e.name) : await fs.promises.readdir(h.dir);
+  return names.filter((e) => !e.startsWith('installgate-')).sort();
+}
+
 /**
  * Takes over an application that already runs at `url`: finds its folder through the owner's website, detects the
- * version from its files and the database settings from its config, and registers it. Nothing on disk changes.
+ * version from its files and the database settings from its config, and registers it. Nothing on disk changes
+ * (on a website on another server, the application is read through its SiteFs and its PHP over HTTP, whose helper
+ * file is removed again).
  */
 export async function importApplication(deps: AppDeps, scope: Scope, req: ImportRequest, opts: RunOptions): Promise<OperationResult<Install>> {
   const manifest = deps.catalog.manifest(req.application);
-  const target = await resolveTarget(deps, scope, req.url, { mustBeEmpty: false });
+  const target = await resolveTarget(deps, scope, req.url, { mustBeEmpty: false, allowRemote: true });
   if (await pathIsManaged(deps, target.owner.id, target.dir)) {
     throw new EngineError('invalid_argument_url', { errfield: 'url', message: 'An install at this URL is managed already.' });
   }
   const driver = deps.runtime.driverFor(manifest.driver);
-  const found = fs.existsSync(target.dir) ? await driver.detect(target.dir) : null;
+  // Where the install will be: its record's path is target.dir (a remote one without the password).
+  const at = { user: target.owner.id, path: target.dir, url: req.url };
+  const found = await withInstallHost(deps, at, async (h) => ((await installFolderExists(h)) ? driver.detect(h.dir, h.host) : null));
   if (!found) throw new EngineError('invalid_argument_url', { errfield: 'url', message: `No ${manifest.name} install was found in the folder of this URL.` });
   const version = req.version ?? found.version;
   if (req.version !== undefined && req.version !== found.version) {
@@ -59,8 +71,10 @@ export async function importApplication(deps: AppDeps, scope: Scope, req: Import
     }
     await t.progress('_tasks_shared_reading', 0, 60);
     const tables = found.db ? await deps.runtime.database.listTables(found.db, found.db.db_prefix) : [];
-    const addons = await driver.addons({ dir: target.dir, url: req.url, db: found.db });
-    const files = (await fs.promises.readdir(target.dir)).filter((e) => !e.startsWith('installgate-sso-')).sort();
+    const { addons, files } = await withInstallHost(deps, at, async (h) => ({
+      addons: await driver.addons({ dir: h.dir, url: req.url, db: found.db, ...h.host }),
+      files: await folderEntries(h),
+    }));
     const info = deps.catalog.updateInfo(req.application, version);
     const now = deps.clock();
     const title = found.fields.sitetitle ?? manifest.name;

@@ -54,12 +54,12 @@ interface Run {
 }
 
 /** Preflight, part 1 (dryrun=input stops here): input, application, version, URL, folder, fields. */
-export async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest): Promise<InstallPlan> {
+export async function checkInput(deps: AppDeps, scope: Scope, req: InstallRequest, opts: { allowRemote: boolean } = { allowRemote: true }): Promise<InstallPlan> {
   const manifest = deps.catalog.manifest(req.application);
   const version = req.version ?? deps.catalog.newestInstallable(req.application);
   const release = deps.catalog.get(req.application, { version })[0];
   if (!release || !release.install) throw new EngineError('invalid_argument_version', { errfield: 'version', message: `${manifest.name} ${version} cannot be installed; see GET /browser/${manifest.id}.` });
-  const target = await resolveTarget(deps, scope, req.url, { mustBeEmpty: true, allowRemote: true });
+  const target = await resolveTarget(deps, scope, req.url, { mustBeEmpty: true, allowRemote: opts.allowRemote });
   const fields = installFields(req, { ownerEmail: target.owner.email, domain: target.resolved.domain, languages: release.languages.length ? release.languages : ['en'] });
   const prefix = tablePrefix(req, manifest.default_prefix);
   const givenDb = manifest.db === 'none' ? null : givenDatabase(req, prefix);

@@ -44,7 +44,8 @@ async function planTemplateInstall(deps: AppDeps, scope: Scope, req: InstallRequ
     throw new EngineError('invalid_argument_version', { errfield: 'version', message: `Template ${templateId} installs ${template.template_application} ${template.version}, the version it was made from.` });
   }
   // As a blank install of the template's version: a release that is no longer installable is refused here.
-  const plan = await checkInput(deps, scope, { ...req, content: 'no', version: template.version });
+  // The template's archive is unpacked with this server's file calls: a website on another server is refused.
+  const plan = await checkInput(deps, scope, { ...req, content: 'no', version: template.version }, { allowRemote: false });
   // `user` templates are their creator's only (spec §2.2), also when an admin installs for another account.
   if (template.template_scope === 'user' && plan.target.owner.id !== template.user) {
     throw new EngineError('invalid_argument_user', { errfield: 'content', message: `Template ${templateId} is private to ${template.user}; it cannot be installed for ${plan.target.owner.id}.` });

@@ -1,8 +1,8 @@
 import type { ApplicationVersion } from '@installgate/contracts';
 import type { DbCredentials, DbServer } from '../runtime/db-server';
-import type { AddonItem, AddonList as Addons, AddonStateInput, InstallFields, RelocateInput, UpdateSupport } from '../drivers/app-driver';
+import type { AddonItem, AddonList as Addons, AddonStateInput, AppHost, InstallFields, RelocateInput, UpdateSupport } from '../drivers/app-driver';
 
-export type { AddonItem, AddonStateInput, DbCredentials, DbServer, InstallFields, Addons, RelocateInput, UpdateSupport };
+export type { AddonItem, AddonStateInput, AppHost, DbCredentials, DbServer, InstallFields, Addons, RelocateInput, UpdateSupport };
 
 /*
  * What the install workflows need from the catalog, the database runtime and the application drivers, as narrow
@@ -48,14 +48,15 @@ export interface DriverPort {
   readonly name: string;
   readonly usesDatabase: boolean;
   install(i: { dir: string; url: string; db: DbCredentials | null; fields: InstallFields; content: 'yes' | 'no'; dbHostForInstall?: string }): Promise<{ version: string; tables: string[]; addons?: Addons }>;
-  detect(dir: string): Promise<{ version: string; db: DbCredentials | null; fields: Partial<InstallFields> } | null>;
+  /** `host`: the app's files and PHP on a website on another server (absent: `dir` on this server). */
+  detect(dir: string, host?: AppHost): Promise<{ version: string; db: DbCredentials | null; fields: Partial<InstallFields> } | null>;
   /** `login`: the administrator to change (default: the application's first one). */
-  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string }): Promise<void>;
+  setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string } & AppHost): Promise<void>;
   setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
-  createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
-  addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<Addons>;
+  createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number } & AppHost): Promise<string>;
+  addons(i: { dir: string; url: string; db: DbCredentials | null } & AppHost): Promise<Addons>;
   addonState?(i: AddonStateInput): Promise<AddonItem[]>;
-  version(dir: string): Promise<string>;
+  version(dir: string, host?: AppHost): Promise<string>;
   relocate?(i: RelocateInput): Promise<void>;
   renewSecrets?(i: { dir: string }): Promise<void>;
   readonly update?: UpdateSupport;

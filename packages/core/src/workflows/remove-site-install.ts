@@ -6,6 +6,8 @@ import { posix } from 'node:path';
 import type { Install } from '@installgate/contracts';
 import type { SiteFs } from '@installgate/storage';
 import { removeSiteTree } from '../archive';
+import { siteAppFiles } from '../drivers/app-files';
+import { removeAllLoginFiles } from '../drivers/wordpress-sso';
 
 /** Entries of an install folder that belong to the web server, never to an application. */
 const WEB_SERVER_ENTRIES = new Set(['.well-known', 'cgi-bin']);
@@ -22,6 +24,8 @@ export async function removeSiteInstall(site: SiteFs, rel: string, install: Pick
     ? (await site.list(rel).catch(() => [])).map((e) => e.name).filter((n) => !WEB_SERVER_ENTRIES.has(n))
     : install.files;
   for (const entry of entries.filter(safeName)) await removeSiteTree(site, rel === '' ? entry : posix.join(rel, entry));
+  // Unused single sign-on links are not in the record's files; left there, they would keep the folder.
+  await removeAllLoginFiles(siteAppFiles(site, rel));
   if (top === null || top === '' || !(rel === top || rel.startsWith(`${top}/`))) return;
   for (let d = rel; ; d = posix.dirname(d)) {
     // Another install (or the customer) may have put files in a folder since: those stay, and so does the folder.

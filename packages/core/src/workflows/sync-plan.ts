@@ -12,6 +12,7 @@ import { isTopLevelName } from './copy-files';
 import { currentContents } from './install-contents';
 import type { DbCredentials } from './ports';
 import { recordDb } from './uninstall-application';
+import { refuseRemoteInstall } from '../sites/remote-refusal';
 
 /** `true`/absent: all; `false`: none; a list: those (files: top-level names; tables: with or without prefix). */
 export type SyncSelection = boolean | readonly string[];
@@ -98,7 +99,10 @@ async function sourceOf(deps: AppDeps, scope: Scope, target: Install, given: str
 export async function planSync(deps: AppDeps, scope: Scope, id: string, req: SyncRequest): Promise<SyncPlan> {
   const target = await deps.installs.get(scope, id);
   if (target.incomplete) throw new EngineError('install_busy', { errfield: 'id', message: 'This install is incomplete (an install or restore did not finish); it cannot be synced.' });
+  // Both folders are read, copied and swapped with this server's file calls.
+  refuseRemoteInstall(target, 'sync');
   const source = await sourceOf(deps, scope, target, req.source);
+  refuseRemoteInstall(source, 'syncSource');
   const [s, t] = await Promise.all([currentContents(deps, source, null), currentContents(deps, target, null)]);
   // One install nested in the other's folder is not part of the other.
   const nested = await nestedEntries(deps, target, source);

@@ -10,6 +10,7 @@ import { remoteSiteOf } from '../sites/install-site';
 import { relativeToHome } from '../sites/site-home';
 import { withSite } from '../sites/with-site';
 import { removeSiteInstall } from './remove-site-install';
+import { removeAllLoginFiles } from '../drivers/wordpress-sso';
 
 /** Entries of an install folder that belong to the web server, never to an application. */
 const WEB_SERVER_ENTRIES = new Set(['.well-known', 'cgi-bin']);
@@ -90,6 +91,8 @@ export async function uninstallApplication(deps: AppDeps, scope: Scope, id: stri
         const full = safeEntry(install.path, entry);
         if (full) await fs.promises.rm(full, { recursive: true, force: true });
       }
+      // Unused single sign-on links are not in the record's files; left there, they would keep the folder.
+      await removeAllLoginFiles(install.path);
     });
     await t.progress('_tasks_shared_removingtables', 50, 90);
     const db = recordDb(install);
