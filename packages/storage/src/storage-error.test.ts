@@ -55,6 +55,7 @@ describe('StorageError', () => {
     expect(map(ftpReply(421, 'Too many connections'))).toMatchObject({ code: 'CONNECT', retryable: true });
     expect(map(ftpReply(451, 'ENOENT: no such file'))).toMatchObject({ code: 'NOT_FOUND' });
     expect(map(ftpReply(451, 'Local error'))).toMatchObject({ code: 'PROTOCOL', retryable: true });
+    expect(map(ftpReply(451, 'Failure writing to local file.'))).toMatchObject({ code: 'QUOTA', retryable: false }); // vsftpd, disk full
     expect(map(errno('ECONNREFUSED'))).toMatchObject({ code: 'CONNECT' });
   });
 

@@ -9,7 +9,7 @@ import { createDatabaseStep } from './create-database-step';
 import { createFolderStep } from './create-folder-step';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
-import { checkEmpty, checkEmptyOn, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
+import { checkEmpty, checkFolderOn, checkRemoteFolder, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
 import type { SiteFs } from '@installgate/storage';
 import { createSiteFolderStep, siteEntries, siteHost, siteOf, uploadRelease } from './site-install-steps';
 import { withRemoteSite } from '../sites/with-remote-site';
@@ -81,6 +81,8 @@ export async function checkEnvironment(deps: AppDeps, plan: InstallPlan): Promis
   if (!satisfiesRange(php, req.php)) {
     throw new EngineError('invalid_argument_version_unmetrequirements', { errfield: 'version', message: `${plan.manifest.name} ${plan.version} needs PHP ${req.php}; this server has ${php}.` });
   }
+  // A website on another server is reached here, not in checkInput: dryrun=input never connects, dryrun=all does.
+  if (plan.target.remote) await checkRemoteFolder(deps, plan.target.remote);
   const needed = parseSize(req.diskspace);
   // SFTP and FTP have no portable free-space query: on another server the upload's own quota error tells.
   if (needed > 0 && !plan.target.remote && (await freeBytes(plan.target.dir)) < needed) {
@@ -248,7 +250,7 @@ export async function installApplication(deps: AppDeps, scope: Scope, req: Insta
     entry: { user: plan.target.owner.id, cmd: 'browser/install', install: plan.id, url: req.url, title: plan.fields.sitetitle },
     before: async () => {
       // Again under the folder's lock: an install that ended between our preflight and now may have filled it.
-      if (run.site && remote) await checkEmptyOn(run.site, remote.rel).catch((e: unknown) => Promise.reject(siteFailure(e, run.site!)));
+      if (run.site && remote) await checkFolderOn(run.site, remote.rel).catch((e: unknown) => Promise.reject(siteFailure(e, run.site!)));
       else await checkEmpty(plan.target.dir);
       if (opts.background === 'quick') await checkEnvironment(deps, plan);
     },

@@ -8,6 +8,7 @@ import type { AppDeps } from './app-deps';
 import type { SiteFs } from '@installgate/storage';
 import { isRemoteHome, publicHome, relativeToHome } from '../sites/site-home';
 import { withSite } from '../sites/with-site';
+import { missingSiteFolder } from '../sites/site-failure';
 
 /** Where an install goes: its owner, the owner's website and the absolute directory for the URL. */
 export interface InstallTarget {
@@ -61,8 +62,9 @@ export async function resolveOwner(deps: AppDeps, scope: Scope, url: string): Pr
 }
 
 /**
- * Resolves the URL to the owner's website and directory, and checks the directory can take a new install (for a
- * website on another server, by connecting to it: failed_filesystem_* when that fails).
+ * Resolves the URL to the owner's website and directory, and checks a local directory can take a new install. A
+ * website on another server is not connected to here (dryrun=input must not reach out): `mustBeEmpty` is checked
+ * there by {@link checkRemoteFolder}, from the environment checks.
  */
 export async function resolveTarget(deps: AppDeps, scope: Scope, url: string, opts: { mustBeEmpty: boolean; allowRemote?: boolean }): Promise<InstallTarget> {
   const owner = await resolveOwner(deps, scope, url);
@@ -73,7 +75,6 @@ export async function resolveTarget(deps: AppDeps, scope: Scope, url: string, op
     const rel = relativeToHome(resolved.website.path, resolved.path);
     if (rel === null) throw new EngineError('internal_error', { message: 'the install folder is not below its website home' });
     const remote = { home: resolved.website.path, rel };
-    if (opts.mustBeEmpty) await withSite(deps, remote.home, (site) => checkEmptyOn(site, rel));
     return { owner, resolved, dir: publicHome(resolved.path), remote };
   }
   const dir = path.resolve(resolved.path);
@@ -95,6 +96,21 @@ export async function checkEmpty(dir: string): Promise<void> {
     throw e;
   }
   refuseEntries(entries);
+}
+
+/**
+ * Connects to a website on another server and checks that a new install can go to `remote.rel`: the login works
+ * (failed_filesystem_login / _host otherwise), the home is there (failed_filesystem_directory: else the install
+ * would fail later, or create a home the website does not serve) and the folder is missing or empty.
+ */
+export async function checkRemoteFolder(deps: Pick<AppDeps, 'sites'>, remote: RemoteTarget): Promise<void> {
+  await withSite(deps, remote.home, (site) => checkFolderOn(site, remote.rel));
+}
+
+/** {@link checkRemoteFolder} on an open connection. */
+export async function checkFolderOn(site: SiteFs, rel: string): Promise<void> {
+  if ((await site.stat(''))?.type !== 'dir') throw missingSiteFolder(site, '');
+  await checkEmptyOn(site, rel);
 }
 
 /** {@link checkEmpty} for a folder on a website's SiteFs. */

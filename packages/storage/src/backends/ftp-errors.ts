@@ -18,7 +18,9 @@ const FTP_REPLY: Readonly<Record<number, readonly [StorageErrorCode, boolean]>> 
 
 /** Texts of a 550 (or 450/451) reply, most specific first. */
 const REPLY_TEXT: readonly (readonly [RegExp, StorageErrorCode])[] = [
-  [/quota|ENOSPC|EDQUOT|disk full|no space/i, 'QUOTA'],
+  // vsftpd answers a STOR whose write() failed on its disk (ENOSPC, EDQUOT) with "451 Failure writing to local
+  // file." and nothing more: a refused file is refused at open (553/550), so a failed write is the disk.
+  [/quota|ENOSPC|EDQUOT|disk full|no space|failure writing to local file/i, 'QUOTA'],
   [/no such|not found|not exist|doesn't exist|ENOENT|ENOTDIR|cannot find/i, 'NOT_FOUND'],
   [/permission|denied|EACCES|EPERM|not allowed|read-only|EROFS|forbidden/i, 'PERMISSION'],
 ];

@@ -19,6 +19,12 @@ export interface FtpSiteFsOptions extends OpenBackendOptions {
   transfers?: number;
 }
 
+/**
+ * The append that tells a full disk from a dropped connection (see explainCutUpload): more than the slack of a
+ * file's last block, less than one read of the server (vsftpd reads 64 KiB at a time), so no reset hides the reply.
+ */
+const CUT_UPLOAD_PROBE_BYTES = 32 * 1024;
+
 const replyCode = (err: unknown): unknown => (err as { code?: unknown }).code;
 
 /** A SITE CHMOD refusal that means "this server has no such command", not "this file cannot be changed". */
@@ -150,8 +156,25 @@ export class FtpSiteFs extends RemoteSiteFs {
         sourceFailed.catch(() => undefined);
         await Promise.race([transfer, sourceFailed]); // resolves on the server's 226: every byte is stored
       }),
-    );
+    ).catch(async (err: unknown) => Promise.reject(await this.explainCutUpload(err, p, path)));
     if (opts.mode !== undefined) await this.chmod(p, opts.mode);
+  }
+
+  /**
+   * A server that cannot store an upload (vsftpd: write() failed with ENOSPC or EDQUOT) closes the data connection
+   * and answers 451 on the control connection. While the client is still sending, that close is a reset, which
+   * basic-ftp reports first (CONNECT "… (data socket)") and closes the control connection before the 451 is read.
+   * So the server is asked once more with a small append to the failed (partial) file, which it receives whole
+   * before it answers: a full disk refuses it (QUOTA); else the reset stays what it was. The partial file is the
+   * failed write's own: whoever wrote it removes it.
+   */
+  private async explainCutUpload(err: unknown, p: string, path: string): Promise<unknown> {
+    if (!(err instanceof StorageError) || err.code !== 'CONNECT' || !/\(data socket\)/.test(err.message)) return err;
+    const probe = await this.transfers.use((c) => c.appendFrom(Readable.from([Buffer.alloc(CUT_UPLOAD_PROBE_BYTES)]), path)).then(
+      () => null,
+      (e: unknown) => this.mapError(e, `${this.label}: write ${p}`, 'write'),
+    );
+    return probe?.code === 'QUOTA' ? probe : err;
   }
 
   /**

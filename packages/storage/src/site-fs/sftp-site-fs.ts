@@ -9,6 +9,20 @@ import { SftpConnection, mapSftpError, openSftpSession, type SftpSession } from 
 import { RemoteSiteFs } from './remote-site-fs';
 import type { SiteEntry, SiteFsFeatures } from './site-fs';
 
+/**
+ * Free space (bytes) below which a write that failed with a bare SFTP FAILURE is taken as a full disk. OpenSSH's
+ * sftp-server sends ENOSPC and EDQUOT as FAILURE ("Failure"), with nothing in the text to tell them from other
+ * errors, so the website's own filesystem (statvfs@openssh.com) is asked once the write has failed.
+ */
+const FULL_BELOW_BYTES = 1024 * 1024;
+const SFTP_FAILURE = 4;
+
+interface StatVfs {
+  f_frsize: number;
+  f_bavail: number;
+  f_favail: number;
+}
+
 const entryOf = (name: string, a: Attributes): SiteEntry => ({
   name,
   type: isSymlink(a) ? 'symlink' : isDir(a) ? 'dir' : isFile(a) ? 'file' : 'other',
@@ -99,19 +113,39 @@ export class SftpSiteFs extends RemoteSiteFs {
     const { s, path } = await this.at(p);
     const source: AsyncIterable<Buffer | string> | Iterable<Buffer | string> = typeof body === 'string' || Buffer.isBuffer(body) ? [body] : body;
     await this.attempt(`write ${p}`, 'write', async () => {
-      const handle = await call<Buffer>((cb) => s.sftp.open(path, 'w', opts.mode === undefined ? {} : { mode: opts.mode }, cb));
       try {
-        await writeAll(s.sftp, handle, source);
+        await this.writeOnce(s, path, source, body, opts.mode);
       } catch (err) {
-        if (body instanceof Readable) body.destroy();
-        await done((cb) => s.sftp.close(handle, cb)).catch(() => undefined);
-        throw err;
+        throw (await this.diskFull(s, path, err)) ? new StorageError('QUOTA', `${this.label}: write ${p}: no space left on the website's disk`, { cause: err, secrets: this.secrets }) : err;
       }
-      // The mode given at OPEN passes the server's umask; FSETSTAT sets it exactly. Sent with CLOSE: no extra wait.
-      const chmod = opts.mode === undefined ? undefined : done((cb) => s.sftp.fchmod(handle, opts.mode as number, cb));
-      const closing = done((cb) => s.sftp.close(handle, cb));
-      await Promise.all([chmod, closing]);
     });
+  }
+
+  /** True when `err` is a bare FAILURE and the filesystem holding `path` is (nearly) full, in bytes or inodes. */
+  private async diskFull(s: SftpSession, path: string, err: unknown): Promise<boolean> {
+    if ((err as { code?: unknown }).code !== SFTP_FAILURE) return false;
+    try {
+      const st = await call<StatVfs>((cb) => s.sftp.ext_openssh_statvfs(posix.dirname(path), cb));
+      return st.f_bavail * st.f_frsize < FULL_BELOW_BYTES || st.f_favail === 0;
+    } catch {
+      return false; // the server has no statvfs@openssh.com (ssh2 throws): the FAILURE stays what it was
+    }
+  }
+
+  /** One OPEN, the writes, FSETSTAT and CLOSE (see write). */
+  private async writeOnce(s: SftpSession, path: string, source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, body: Readable | Buffer | string, mode: number | undefined): Promise<void> {
+    const handle = await call<Buffer>((cb) => s.sftp.open(path, 'w', mode === undefined ? {} : { mode }, cb));
+    try {
+      await writeAll(s.sftp, handle, source);
+    } catch (err) {
+      if (body instanceof Readable) body.destroy();
+      await done((cb) => s.sftp.close(handle, cb)).catch(() => undefined);
+      throw err;
+    }
+    // The mode given at OPEN passes the server's umask; FSETSTAT sets it exactly. Sent with CLOSE: no extra wait.
+    const chmod = mode === undefined ? undefined : done((cb) => s.sftp.fchmod(handle, mode, cb));
+    const closing = done((cb) => s.sftp.close(handle, cb));
+    await Promise.all([chmod, closing]);
   }
 
   protected mkdirOnce(abs: string, mode: number | undefined): Promise<void> {
