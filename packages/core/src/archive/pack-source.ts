@@ -3,10 +3,10 @@
  * website reached through a SiteFs (`sitePackSource`). The packer itself only writes tar entries and the manifest,
  * so both give the same layout, the same manifest and the same refusals.
  */
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { vanished, vanishedRefusal } from './pack-refused';
+import { readIntoPool, type BufferPool } from '../streams/buffer-pool';
 
 export interface PackItem {
   /** Relative to the packed folder, '/'-separated. */
@@ -27,16 +27,20 @@ export interface PackSource {
   items(tops: readonly string[], prune: (rel: string) => boolean): AsyncIterable<PackItem>;
   /** A symlink's target, as stored. */
   readlink(item: PackItem): Promise<string>;
-  /** The bytes of a file item (the packer stops after `item.size` bytes: a file that grew is cut at its size). */
-  open(item: PackItem): AsyncIterable<Buffer>;
+  /**
+   * The bytes of a file item (the packer stops after `item.size` bytes: a file that grew is cut at its size). Chunks
+   * may be views of `pool`'s buffers (the packer gives every chunk back to the pool once gzip has consumed it), or
+   * buffers of their own.
+   */
+  open(item: PackItem, pool: BufferPool): AsyncIterable<Buffer>;
   /** The error to report for `e`, thrown while `rel` was read (a vanished file → PackRefused `changed`). */
   failed(e: unknown, rel: string): unknown;
 }
 
 /**
  * Files of a folder on this machine. This is the path the backup benchmark measures: one lstat per entry, one
- * readdir per folder, one read stream per non-empty file, nothing else (an explicit stack rather than nested
- * generators, so depth adds no per-entry cost).
+ * readdir per folder, one open and reads into the packer's reused buffers per non-empty file, nothing else (an
+ * explicit stack rather than nested generators, so depth adds no per-entry cost).
  */
 export function localPackSource(dir: string): PackSource {
   return {
@@ -65,7 +69,7 @@ export function localPackSource(dir: string): PackSource {
       }
     },
     readlink: (item) => readlink(join(dir, item.rel)).catch((e: unknown) => Promise.reject(vanished(e) ? vanishedRefusal(item.rel) : e)),
-    open: (item) => createReadStream(join(dir, item.rel), { highWaterMark: 1 << 20, start: 0, end: item.size - 1 }),
+    open: (item, pool) => readIntoPool(join(dir, item.rel), item.size, pool),
     failed: (e, rel) => (vanished(e) ? vanishedRefusal(rel) : e),
   };
 }

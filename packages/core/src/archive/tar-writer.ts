@@ -18,15 +18,25 @@ export interface TarHeader {
 const ZERO = Buffer.alloc(1024);
 
 export class TarWriter {
-  constructor(private readonly out: Writable) {}
+  /**
+   * `budget`: bytes the output may hold unprocessed before a write waits for it to drain. The output is the gzip
+   * stream itself (its own high-water mark is 16 KiB): reading the next chunk then overlaps compressing this one.
+   */
+  constructor(private readonly out: Writable, private readonly budget = 1 << 20) {}
 
   /**
-   * Writes with backpressure. Rejects when the output is destroyed (an aborted archive, an upload refused by the
-   * location) instead of waiting for a 'drain' that never comes.
+   * Writes with backpressure. `consumed` is called once the output is done with `buf` (then, or when the output is
+   * destroyed): the buffer can be reused from then on — the output must be the consumer itself (a zlib stream), not
+   * a PassThrough that hands the same memory on. Rejects when the output is destroyed (an aborted archive, an upload
+   * refused by the location) instead of waiting for a 'drain' that never comes.
    */
-  async write(buf: Buffer): Promise<void> {
-    if (this.out.destroyed) throw new Error('the archive output was closed');
-    if (this.out.write(buf)) return;
+  async write(buf: Buffer, consumed?: () => void): Promise<void> {
+    if (this.out.destroyed) {
+      consumed?.();
+      throw new Error('the archive output was closed');
+    }
+    this.out.write(buf, consumed && (() => consumed()));
+    if (this.out.writableLength <= this.budget) return;
     const ac = new AbortController();
     try {
       await Promise.race([

@@ -71,7 +71,10 @@ export class SplitStatements extends Transform {
   private count = 0;
 
   constructor(opts: SplitStatementsOptions = {}) {
-    super({ readableObjectMode: true, writableObjectMode: false });
+    // Two statements ready at most (object mode's default is 16): every statement queued is a string of up to
+    // 64 KiB (DUMP_ARGS) that survives V8's young-generation collections, gets promoted and counts towards growing
+    // the young generation; the loader only ever needs the next one.
+    super({ readableObjectMode: true, writableObjectMode: false, readableHighWaterMark: 2 });
     this.max = opts.maxStatementBytes ?? 64 * 1024 * 1024;
     this.decoder = new StringDecoder(opts.encoding ?? 'utf8');
     this.byteLength = opts.encoding === 'latin1' ? (text) => text.length : (text) => Buffer.byteLength(text, 'utf8');
