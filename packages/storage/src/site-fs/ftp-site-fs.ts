@@ -163,13 +163,16 @@ export class FtpSiteFs extends RemoteSiteFs {
   /**
    * A server that cannot store an upload (vsftpd: write() failed with ENOSPC or EDQUOT) closes the data connection
    * and answers 451 on the control connection. While the client is still sending, that close is a reset, which
-   * basic-ftp reports first (CONNECT "… (data socket)") and closes the control connection before the 451 is read.
+   * basic-ftp reports first (CONNECT "… (data socket)", or a premature close of the source) and closes the control connection before the 451 is read.
    * So the server is asked once more with a small append to the failed (partial) file, which it receives whole
    * before it answers: a full disk refuses it (QUOTA); else the reset stays what it was. The partial file is the
    * failed write's own: whoever wrote it removes it.
    */
   private async explainCutUpload(err: unknown, p: string, path: string): Promise<unknown> {
-    if (!(err instanceof StorageError) || err.code !== 'CONNECT' || !/\(data socket\)/.test(err.message)) return err;
+    // A reset seen by basic-ftp is CONNECT "(data socket)"; seen first by the source stream waiting for the TLS
+    // handshake (afterHandshake), it is a premature close (PROTOCOL). Either may hide a full disk.
+    const cut = err instanceof StorageError && ((err.code === 'CONNECT' && /\(data socket\)/.test(err.message)) || (err.code === 'PROTOCOL' && /premature close/i.test(err.message)));
+    if (!cut) return err;
     const probe = await this.transfers.use((c) => c.appendFrom(Readable.from([Buffer.alloc(CUT_UPLOAD_PROBE_BYTES)]), path)).then(
       () => null,
       (e: unknown) => this.mapError(e, `${this.label}: write ${p}`, 'write'),
