@@ -36,6 +36,7 @@ export { walkSiteTree, type SiteTreeItem } from './site-fs/walk-site-tree';
 export { uploadTree, type UploadTreeOptions, type UploadTreeResult } from './site-fs/upload-tree';
 export { downloadSiteTree, type DownloadSiteTreeOptions, type DownloadSiteTreeResult } from './site-fs/download-site-tree';
 export { removeSiteTree } from './site-fs/remove-site-tree';
+export { SiteBackend, type SiteBackendOptions } from './site-fs/site-backend';
 export {
   runSiteFsConformance,
   type SiteFsConformanceOptions,
