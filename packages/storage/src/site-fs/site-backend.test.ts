@@ -20,11 +20,12 @@ runStorageConformance('website folder (LocalSiteFs)', async () => {
   };
 });
 
-runStorageConformance('website folder (SFTP)', async () => {
-  const dir = await makeTempDir('site-backend-sftp');
+/** A website on a test file server (its home = the server's root folder `home`), its path_backups as the location. */
+async function onServer(label: string, start: (dir: string) => Promise<{ username: string; password: string; port: number; stop(): Promise<void> }>, scheme: 'sftp' | 'ftp', home: string) {
+  const dir = await makeTempDir(label);
   await fs.mkdir(path.join(dir, 'home'), { recursive: true });
-  const server = await startSftpServer({ root: dir });
-  const site = await openSiteFs(`sftp://${server.username}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/home`);
+  const server = await start(dir);
+  const site = await openSiteFs(`${scheme}://${server.username}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}${home}`);
   return {
     backend: new SiteBackend(site, 'application_backups'),
     rawNames: () => filesUnder(dir),
@@ -33,21 +34,10 @@ runStorageConformance('website folder (SFTP)', async () => {
       await removeTempDir(dir);
     },
   };
-}, { largeSize: 4 * 1024 * 1024 });
+}
 
-runStorageConformance('website folder (FTP)', async () => {
-  const dir = await makeTempDir('site-backend-ftp');
-  const server = await startFtpServer({ root: dir });
-  const site = await openSiteFs(`ftp://${server.username}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/`);
-  return {
-    backend: new SiteBackend(site, 'application_backups'),
-    rawNames: () => filesUnder(dir),
-    cleanup: async () => {
-      await server.stop();
-      await removeTempDir(dir);
-    },
-  };
-}, { largeSize: 4 * 1024 * 1024 });
+runStorageConformance('website folder (SFTP)', () => onServer('site-backend-sftp', (root) => startSftpServer({ root }), 'sftp', '/home'), { largeSize: 4 * 1024 * 1024 });
+runStorageConformance('website folder (FTP)', () => onServer('site-backend-ftp', (root) => startFtpServer({ root }), 'ftp', '/home'), { largeSize: 4 * 1024 * 1024 });
 
 describe('SiteBackend specifics', () => {
   it('keeps the website open when told so, never follows a symlinked folder, makes its root on the first put', async () => {
