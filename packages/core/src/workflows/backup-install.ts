@@ -71,7 +71,14 @@ export async function checkSource(deps: AppDeps, install: Install): Promise<void
   if (db) await deps.runtime.database.checkCredentials(db);
 }
 
-type BackupMeta = { note: string; expires: number; alsoRecord?: AlsoRecord };
+interface BackupMeta {
+  note: string;
+  /** backup_expires (0 = kept until deleted), unless `expiry` is given. */
+  expires: number;
+  /** Counted from the archive's own backup_time, so that backup_expires - backup_time is exactly what was asked. */
+  expiry?: BackupEdit['expiry'];
+  alsoRecord?: AlsoRecord;
+}
 
 /**
  * Writes the archive of `install` to the location and records it. The archive streams straight to the location
@@ -95,7 +102,7 @@ async function writeArchive(deps: AppDeps, install: Install, on: SiteFolder | nu
     const contents = await currentContents(deps, install, loc.ref === 'local' ? loc.localRoot : null, on);
     const record: Backup = {
       ...install, ...contents, id: newRecordId(), backup_install: install.id, backup_filename: key, backup_location: loc.label,
-      backup_note: meta.note, backup_time: now, backup_expires: meta.expires,
+      backup_note: meta.note, backup_time: now, backup_expires: meta.expiry === undefined ? meta.expires : expiresAt(meta.expiry, now),
     };
     // Recorded before the first byte goes out: a server killed before the record is written leaves a row whose
     // archive is removed on the next start (clean-orphan-archives), never an unlisted archive under a final name.
@@ -185,7 +192,7 @@ export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req
     try {
       scheduled?.taskStarted();
       if (preflightInTask) await preflight();
-      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires, alsoRecord: scheduled?.alsoRecord }, t);
+      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires, expiry: req.expiry ?? 'never', alsoRecord: scheduled?.alsoRecord }, t);
       await deps.logs.write({ ...entry, message: `Backed up ${install.title} to ${loc.label} as ${backup.backup_filename}.` }, secrets);
       return backup;
     } catch (e) {
