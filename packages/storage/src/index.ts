@@ -36,6 +36,7 @@ export { walkSiteTree, sitePathJoin, type SiteTreeItem, type WalkSiteTreeOptions
 export { copySiteTree, uploadTree, downloadSiteTree, type CopySiteTreeOptions, type CopySiteTreeResult } from './site-fs/copy-site-tree';
 export { removeSiteTree } from './site-fs/remove-site-tree';
 export { runLimited } from './site-fs/run-limited';
+export { SiteBackend, type SiteBackendOptions } from './site-fs/site-backend';
 export {
   runSiteFsConformance,
   type SiteFsConformanceOptions,

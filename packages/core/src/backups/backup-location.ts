@@ -2,21 +2,26 @@
  * Resolves `bkloc` (spec §2.4, §5.3) to a storage backend: `local` (the account's backup folder inside its website,
  * `path_backups`), a stored location id, or a location URI. What is stored to reach an archive again is the
  * reference as given (`location_ref`) plus the account folder for `local`, so a backup stays reachable even when
- * the website's settings change later.
+ * the website's settings change later. For a website on another server that folder is on that server (a URI
+ * without the password, see website-backups.ts).
  */
 import * as path from 'node:path';
 import { EngineError, type User, type Website } from '@installgate/contracts';
 import { isStorageError, LocationUriError, openBackend, parseLocationUri, redactUri, type StorageBackend } from '@installgate/storage';
 import type { Actor } from '../access/actor';
 import type { LocationsService } from '../settings/locations';
+import { isRemoteHome } from '../sites/site-home';
+import type { SiteOpener } from '../sites/site-opener';
+import type { UsersService } from '../users/users-service';
 import { storageFailure } from './storage-failure';
+import { openWebsiteBackups, remoteBackupRoot } from './website-backups';
 
 export interface ResolvedLocation {
   /** The backup record's `backup_location`: `local`, a location id, or the URI with its password masked. */
   label: string;
   /** Stored in backup_objects: `local`, a location id, or the full URI. */
   ref: string;
-  /** Account folder of `local`; '' otherwise. */
+  /** Account folder of `local` (a URI without password for a website on another server); '' otherwise. */
   localRoot: string;
 }
 
@@ -33,6 +38,16 @@ export function websiteBackupFolder(w: Website): string | null {
 /** Every local backup folder of a user (one per website with a local path), without repeats. */
 export function localBackupFolders(user: User): string[] {
   return [...new Set(user.websites.map(websiteBackupFolder).filter((d): d is string => d !== null))];
+}
+
+/** The `local` backup folder of any website: on this server (a path) or on the website's own server (a URI). */
+export function backupRootOf(w: Website): string | null {
+  return websiteBackupFolder(w) ?? remoteBackupRoot(w);
+}
+
+/** Every `local` backup folder of a user, those of websites on other servers included (import scans them all). */
+export function accountBackupRoots(user: User): string[] {
+  return [...new Set(user.websites.map(backupRootOf).filter((d): d is string => d !== null))];
 }
 
 /**
@@ -67,9 +82,20 @@ export async function resolveLocation(
   return { label: redactUri(value), ref: value, localRoot: '' };
 }
 
-/** Opens a stored location reference. Storage errors become errcodes naming `label` (see storageFailure). */
-export async function openLocation(deps: { locations: LocationsService }, ref: string, localRoot: string, label: string): Promise<StorageBackend> {
+/** What opening a location needs: the stored locations, and the owner's websites for `local` on another server. */
+export interface LocationDeps {
+  locations: LocationsService;
+  users: UsersService;
+  sites: SiteOpener;
+}
+
+/**
+ * Opens a stored location reference. Storage errors become errcodes naming `label` (see storageFailure). `owner`
+ * (the backup's user) gives the credentials of a `local` folder on a website on another server.
+ */
+export async function openLocation(deps: LocationDeps, ref: string, localRoot: string, label: string, owner: string): Promise<StorageBackend> {
   try {
+    if (ref === 'local' && isRemoteHome(localRoot)) return await openWebsiteBackups(deps, owner, localRoot);
     if (ref === 'local') return await openBackend('local', { localRoot });
     if (!ref.includes('://')) {
       const loc = await deps.locations.get(ref, { withSecrets: true });

@@ -4,16 +4,18 @@ import { PassThrough } from 'node:stream';
 import type { Knex } from 'knex';
 import { EngineError, type Backup, type Install, type User } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
-import { archiveFileName, packArchive } from '../archive';
+import { archiveFileName, packArchive, sitePackSource } from '../archive';
 import { expiresAt, type BackupEdit } from '../backups/backups-service';
-import { localBackupFolders, openLocation, resolveLocation, websiteBackupFolder, type ResolvedLocation } from '../backups/backup-location';
+import { backupRootOf, localBackupFolders, openLocation, resolveLocation, type ResolvedLocation } from '../backups/backup-location';
 import { storageFailure } from '../backups/storage-failure';
 import { dumpDatabase } from '../dumps';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
 import { recordDb } from './uninstall-application';
-import { currentContents } from './install-contents';
+import { currentContents, type SiteFolder } from './install-contents';
+import { remoteSiteOf } from '../sites/install-site';
+import { withSite } from '../sites/with-site';
 import type { RunningTask } from '../tasks/task-runner';
 
 /** `POST /installs/{id}/backup` (v1 `backup`): where the archive goes and how long it is kept. */
@@ -37,11 +39,14 @@ export interface ScheduledBackup {
   taskStarted(): void;
 }
 
-/** The account folder `local` means for an install: its website's `path_backups`, else the owner's first one. */
+/**
+ * The account folder `local` means for an install: its website's `path_backups` (on the website's own server when
+ * the website is on another one), else the owner's first one.
+ */
 export async function localRootFor(deps: AppDeps, owner: User, install: Pick<Install, 'url'>): Promise<string | null> {
   try {
     const resolved = await deps.users.resolveUrl({ actor: { kind: 'admin' } }, owner.id, install.url);
-    const own = websiteBackupFolder(resolved.website);
+    const own = backupRootOf(resolved.website);
     if (own) return own;
   } catch {
     // the website that served the install is gone: fall back to the account's other folders
@@ -57,29 +62,47 @@ async function freeKey(exists: (key: string) => Promise<boolean>, name: string):
   return `${base}-${randomBytes(4).toString('hex')}.tar.gz`;
 }
 
-/** Checks the install can be read: its folder exists and its database answers. */
+/** Checks the install can be read: its folder exists (here, or on its website's server) and its database answers. */
 export async function checkSource(deps: AppDeps, install: Install): Promise<void> {
-  if (!fs.existsSync(install.path)) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
+  const remote = await remoteSiteOf(deps, install);
+  const there = remote ? await withSite(deps, remote.home, async (site) => (await site.stat(remote.rel))?.type === 'dir') : fs.existsSync(install.path);
+  if (!there) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${install.path}) no longer exists.` });
   const db = recordDb(install);
   if (db) await deps.runtime.database.checkCredentials(db);
+}
+
+interface BackupMeta {
+  note: string;
+  /** backup_expires (0 = kept until deleted), unless `expiry` is given. */
+  expires: number;
+  /** Counted from the archive's own backup_time, so that backup_expires - backup_time is exactly what was asked. */
+  expiry?: BackupEdit['expiry'];
+  alsoRecord?: AlsoRecord;
 }
 
 /**
  * Writes the archive of `install` to the location and records it. The archive streams straight to the location
  * under a temporary name that is published only when complete; the record is written after that, so a cut-off
- * backup is never listed.
+ * backup is never listed. The files of an install on another server stream from its website's connection (open
+ * for the duration of the backup), the dump comes from its database as for any install.
  */
-export async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: { note: string; expires: number; alsoRecord?: AlsoRecord }, t: RunningTask): Promise<Backup> {
+export async function writeBackup(deps: AppDeps, install: Install, loc: ResolvedLocation, meta: BackupMeta, t: RunningTask): Promise<Backup> {
+  const remote = await remoteSiteOf(deps, install);
+  if (!remote) return writeArchive(deps, install, null, loc, meta, t);
+  return withSite(deps, remote.home, (site) => writeArchive(deps, install, { site, rel: remote.rel }, loc, meta, t));
+}
+
+async function writeArchive(deps: AppDeps, install: Install, on: SiteFolder | null, loc: ResolvedLocation, meta: BackupMeta, t: RunningTask): Promise<Backup> {
   const progress = t.progress;
   const now = deps.clock();
-  const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label);
+  const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label, install.user);
   try {
     const exists = async (k: string) => (await backend.stat(k)) !== null;
     const key = await freeKey(exists, archiveFileName(install.url_domain, install.title, new Date(now * 1000))).catch((e) => { throw storageFailure(e, loc.label); });
-    const contents = await currentContents(deps, install, loc.ref === 'local' ? loc.localRoot : null);
+    const contents = await currentContents(deps, install, loc.ref === 'local' ? loc.localRoot : null, on);
     const record: Backup = {
       ...install, ...contents, id: newRecordId(), backup_install: install.id, backup_filename: key, backup_location: loc.label,
-      backup_note: meta.note, backup_time: now, backup_expires: meta.expires,
+      backup_note: meta.note, backup_time: now, backup_expires: meta.expiry === undefined ? meta.expires : expiresAt(meta.expiry, now),
     };
     // Recorded before the first byte goes out: a server killed before the record is written leaves a row whose
     // archive is removed on the next start (clean-orphan-archives), never an unlisted archive under a final name.
@@ -94,7 +117,7 @@ export async function writeBackup(deps: AppDeps, install: Install, loc: Resolved
     let packed;
     try {
       packed = await packArchive({
-        dir: install.path, files: contents.files, exclude: install.exclude_files, out: body, signal: ac.signal,
+        ...(on ? { source: sitePackSource(on.site, on.rel) } : { dir: install.path }), files: contents.files, exclude: install.exclude_files, out: body, signal: ac.signal,
         meta: { record, createdBy: `installgate/${deps.agent}` },
         dumpSql: db ? () => {
           const sql = new PassThrough({ highWaterMark: 1 << 20 });
@@ -155,7 +178,7 @@ export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req
   if (opts.dryrun === 'input') return { data: null, dryrun: true };
   const preflight = async () => {
     await checkSource(deps, install);
-    await (await openLocation(deps, loc.ref, loc.localRoot, loc.label)).close();
+    await (await openLocation(deps, loc.ref, loc.localRoot, loc.label, install.user)).close();
   };
   const preflightInTask = opts.background === 'quick' || scheduled !== undefined;
   if (opts.dryrun === 'all' || !preflightInTask) await preflight();
@@ -169,7 +192,7 @@ export async function backupInstall(deps: AppDeps, scope: Scope, id: string, req
     try {
       scheduled?.taskStarted();
       if (preflightInTask) await preflight();
-      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires, alsoRecord: scheduled?.alsoRecord }, t);
+      const backup = await writeBackup(deps, install, loc, { note: req.backup_note ?? '', expires, expiry: req.expiry ?? 'never', alsoRecord: scheduled?.alsoRecord }, t);
       await deps.logs.write({ ...entry, message: `Backed up ${install.title} to ${loc.label} as ${backup.backup_filename}.` }, secrets);
       return backup;
     } catch (e) {

@@ -13,10 +13,10 @@ const LIVE = new Set<string>([STATUS.queued, STATUS.processing]);
 export async function cleanOrphanArchives(deps: AppDeps): Promise<number> {
   let cleaned = 0;
   for (const row of await deps.backupObjects.orphans()) {
-    const task = row.task_id ? await deps.db('tasks').where({ id: row.task_id }).first('status') as { status?: string } | undefined : undefined;
+    const task = row.task_id ? await deps.db('tasks').where({ id: row.task_id }).first('status', 'user') as { status?: string; user?: string } | undefined : undefined;
     if (task?.status && LIVE.has(task.status)) continue;
     try {
-      const backend = await openLocation(deps, row.location_ref, row.local_root, 'of an unfinished backup');
+      const backend = await openLocation(deps, row.location_ref, row.local_root, 'of an unfinished backup', task?.user ?? '');
       try {
         await backend.remove(row.object_key);
       } finally {

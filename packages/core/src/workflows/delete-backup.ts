@@ -15,7 +15,7 @@ export async function deleteBackup(deps: AppDeps, scope: Scope, id: string, opts
   const object = await deps.backupObjects.get(id);
   const label = backup.backup_location;
   const check = async () => {
-    if (object) await (await openLocation(deps, object.location_ref, object.local_root, label)).close();
+    if (object) await (await openLocation(deps, object.location_ref, object.local_root, label, backup.user)).close();
   };
   if (opts.dryrun === 'input') return { data: backup, dryrun: true };
   if (opts.dryrun === 'all') {
@@ -31,7 +31,7 @@ export async function deleteBackup(deps: AppDeps, scope: Scope, id: string, opts
     let problem = '';
     if (object) {
       try {
-        const backend = await openLocation(deps, object.location_ref, object.local_root, label);
+        const backend = await openLocation(deps, object.location_ref, object.local_root, label, backup.user);
         try {
           await backend.remove(object.object_key).catch((e: unknown) => { throw storageFailure(e, label); });
         } finally {

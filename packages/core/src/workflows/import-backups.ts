@@ -9,7 +9,7 @@ import { EngineError, invalidArgument, type Backup, type User } from '@installga
 import type { ObjectInfo, StorageBackend } from '@installgate/storage';
 import type { Scope } from '../access/actor';
 import { readArchiveMeta } from '../archive';
-import { localBackupFolders, openLocation, resolveLocation, type ResolvedLocation } from '../backups/backup-location';
+import { accountBackupRoots, openLocation, resolveLocation, type ResolvedLocation } from '../backups/backup-location';
 import { storageFailure } from '../backups/storage-failure';
 import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
@@ -47,7 +47,8 @@ async function locationsFor(deps: AppDeps, scope: Scope, owner: User, req: Impor
   const bkloc = req.bkloc ?? 'local';
   if (bkloc.trim() === '') throw new EngineError('invalid_argument_bkloc', { errfield: 'bkloc', message: 'bkloc is empty.' });
   if (bkloc === 'local') {
-    const folders = localBackupFolders(owner);
+    // Every website's own folder, also those kept on a website's own server.
+    const folders = accountBackupRoots(owner);
     if (folders.length === 0) throw new EngineError('invalid_argument_bkloc', { errfield: 'bkloc', message: 'This user has no local backup folder.' });
     return folders.map((f) => ({ loc: { label: 'local', ref: 'local', localRoot: f } }));
   }
@@ -92,7 +93,7 @@ async function importOne(deps: AppDeps, owner: User, loc: ResolvedLocation, back
 
 async function scan(deps: AppDeps, owner: User, target: { loc: ResolvedLocation; keys?: string[] }, counts: Counts): Promise<void> {
   const { loc } = target;
-  const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label);
+  const backend = await openLocation(deps, loc.ref, loc.localRoot, loc.label, owner.id);
   try {
     let objects: ObjectInfo[];
     if (target.keys) {
@@ -128,7 +129,7 @@ export async function importBackups(deps: AppDeps, scope: Scope, req: ImportBack
   const targets = await locationsFor(deps, scope, owner, req);
   if (opts.dryrun === 'input') return { data: null, dryrun: true };
   if (opts.dryrun === 'all') {
-    for (const t of targets) await (await openLocation(deps, t.loc.ref, t.loc.localRoot, t.loc.label)).close();
+    for (const t of targets) await (await openLocation(deps, t.loc.ref, t.loc.localRoot, t.loc.label, owner.id)).close();
     return { data: null, dryrun: true };
   }
   const counts: Counts = { imported: [], existing: 0, skipped: 0, firstError: null };

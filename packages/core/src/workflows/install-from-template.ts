@@ -138,11 +138,11 @@ export async function installFromTemplate(deps: AppDeps, scope: Scope, req: Inst
   const restorePlan: RestorePlan = {
     backup: source,
     object: { backup_id: template.id, location_ref: 'local', local_root: deps.settings.templatesDir!, object_key: template.template_filename, size: template.template_size, sha256: template.template_sha256, task_id: '' },
-    mode: 'restoreto', installId: plan.id, live: null, url: req.url, domain: plan.target.resolved.domain, dir: plan.target.dir,
+    mode: 'restoreto', installId: plan.id, live: null, url: req.url, domain: plan.target.resolved.domain, dir: plan.target.dir, remote: null,
     owner: plan.target.owner.id, db: usesDb ? plan.givenDb : null, dbGiven: plan.givenDb !== null, manual: false, usesDb,
     prefix: usesDb ? plan.prefix : '', tempPrefix: `igt${randomBytes(3).toString('hex')}_`,
   };
-  const run: RestoreRun = { plan: restorePlan, db: null, createdDb: null, createdDir: '', scratch: '', staged: '', manifest: [], names: [], swaps: [] };
+  const run: RestoreRun = { plan: restorePlan, db: null, createdDb: null, createdDir: '', scratch: '', staged: '', manifest: [], names: [], swaps: [], site: null };
   const base = restoreSteps(deps);
   const last = base.length - 1; // save-record: the new fields must be in place before the install is listed
   const steps = [...base.slice(0, last), applyFieldsStep(deps, plan, template), base[last]!];

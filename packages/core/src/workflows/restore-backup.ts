@@ -4,7 +4,8 @@
  * entry is checked against the manifest; nothing live is touched before the whole archive matched. Row counts are
  * checked against the manifest; then files and tables swap with the live ones
  * (renames) and the old ones are dropped only after the record is saved. Any failure before that leaves the live
- * site as it was.
+ * site as it was. For an install on a website on another server the archive is unpacked in the system temp folder,
+ * then uploaded beside the live files on the website and swapped there (restore-files-target.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,10 +23,13 @@ import { runLoggedWorkflow } from './run-logged-workflow';
 import type { OperationResult } from './install-application';
 import type { DbCredentials } from './ports';
 import { planRestore, type RestorePlan, type RestoreRequest } from './restore-plan';
-import { renamePrefix, swapFiles, swapTables, type Swap } from './restore-swap';
+import { renamePrefix, swapTables, type Swap } from './restore-swap';
 import { folderBusy, folderLockKey } from './resolve-target';
-import { makeFolder } from './create-folder-step';
+import { filesTargetOf } from './restore-files-target';
 import { recordDb } from './uninstall-application';
+import type { SiteFs } from '@installgate/storage';
+import { isRemoteHome } from '../sites/site-home';
+import { withRemoteSite } from '../sites/with-remote-site';
 
 /** Mutable state of a running restore (install-from-template runs the same steps). */
 export interface RestoreRun {
@@ -38,6 +42,8 @@ export interface RestoreRun {
   manifest: ManifestEntry[];
   names: string[];
   swaps: Swap[];
+  /** The website connection of a target on another server, open while the task runs. */
+  site: SiteFs | null;
 }
 
 const notRestorable = (message: string, reason: string) => new EngineError('failed_backup_format', { message, details: { reason } });
@@ -74,13 +80,10 @@ export function restoreSteps(deps: AppDeps): Step<RestoreRun>[] {
         const { plan } = run;
         const undo: (() => Promise<void>)[] = [];
         try {
-          const top = await makeFolder(plan.dir);
-          if (top) {
-            run.createdDir = top;
-            undo.push(() => fs.promises.rm(top, { recursive: true, force: true }));
-          }
-          run.scratch = await fs.promises.mkdtemp(path.join(plan.dir, '.ig-restore-'));
-          undo.push(() => fs.promises.rm(run.scratch, { recursive: true, force: true }));
+          const prepared = await filesTargetOf(run).prepare(run);
+          run.createdDir = prepared.createdDir;
+          run.scratch = prepared.scratch;
+          undo.push(prepared.undo);
           run.staged = path.join(run.scratch, 'files');
           await fs.promises.mkdir(run.staged);
           if (plan.usesDb) {
@@ -117,7 +120,7 @@ export function restoreSteps(deps: AppDeps): Step<RestoreRun>[] {
           if (run.db) await database.dropTables(run.db, await tablesWithPrefix(run.db, plan.tempPrefix));
         };
         const { object, backup } = plan;
-        const backend = await openLocation(deps, object.location_ref, object.local_root, backup.backup_location);
+        const backend = await openLocation(deps, object.location_ref, object.local_root, backup.backup_location, backup.user);
         // The dump is set aside (a private temp file) and loaded from there while the files after it unpack: the
         // database server and the unpacking then work at the same time.
         const loadAbort = new AbortController();
@@ -180,7 +183,7 @@ export function restoreSteps(deps: AppDeps): Step<RestoreRun>[] {
       name: 'swap-in', message: '_tasks_shared_copyingfiles', percent: [80, 90],
       async run(run) {
         const { plan } = run;
-        const files = await swapFiles(plan.dir, run.staged, run.names, plan.live?.files ?? []);
+        const files = await filesTargetOf(run).swap(run);
         run.swaps.push(files);
         if (run.db) {
           try {
@@ -205,14 +208,16 @@ export function restoreSteps(deps: AppDeps): Step<RestoreRun>[] {
       async run(run) {
         const { plan } = run;
         const driver = deps.runtime.driverFor(deps.catalog.manifest(plan.backup.application).driver);
+        const host = filesTargetOf(run).host(deps, run);
         // The restored config names the database the backup was made from; rewrite it only when that changed.
         const was = recordDb(plan.backup);
         if (run.db && (!was || (['db_host', 'db_name', 'db_user', 'db_pass', 'db_prefix'] as const).some((k) => was[k] !== run.db![k]))) {
-          await driver.setDatabase({ dir: plan.dir, db: run.db });
+          await driver.setDatabase({ ...host, db: run.db });
         }
         const from = { url: plan.backup.url, path: plan.backup.path, prefix: plan.backup.db_prefix };
-        const to = { url: plan.url, path: plan.dir, prefix: run.db ? plan.prefix : '' };
-        if (driver.relocate && (from.url !== to.url || from.path !== to.path || (run.db && from.prefix !== to.prefix))) await driver.relocate({ dir: plan.dir, from, to });
+        // A record path on another server is a URI, not what the site's data holds: only URLs and prefixes move then.
+        const to = { url: plan.url, path: isRemoteHome(plan.dir) || isRemoteHome(from.path) ? from.path : plan.dir, prefix: run.db ? plan.prefix : '' };
+        if (driver.relocate && (from.url !== to.url || from.path !== to.path || (run.db && from.prefix !== to.prefix))) await driver.relocate({ ...host, from, to });
       },
     },
     {
@@ -248,7 +253,7 @@ export async function restoreBackup(deps: AppDeps, scope: Scope, id: string, req
   const plan = await planRestore(deps, scope, id, req, mode);
   if (opts.dryrun === 'input') return { data: null, dryrun: true };
   const preflight = async () => {
-    const backend = await openLocation(deps, plan.object.location_ref, plan.object.local_root, plan.backup.backup_location);
+    const backend = await openLocation(deps, plan.object.location_ref, plan.object.local_root, plan.backup.backup_location, plan.backup.user);
     try {
       if (!(await backend.stat(plan.object.object_key))) throw new EngineError('backup_not_found', { errfield: 'id', message: `The archive ${plan.backup.backup_filename} is missing from ${plan.backup.backup_location}.` });
     } finally {
@@ -262,17 +267,17 @@ export async function restoreBackup(deps: AppDeps, scope: Scope, id: string, req
   const secrets = [backup.db_pass, req.db_pass ?? ''].filter((s) => s !== '');
   const cmd = mode === 'restore' ? 'backups/restore' : 'backups/restoreto';
   const entry = { user: plan.owner, cmd, install: plan.installId, url: plan.url, title: backup.title, backup_location: backup.backup_location };
-  const run: RestoreRun = { plan, db: null, createdDb: null, createdDir: '', scratch: '', staged: '', manifest: [], names: [], swaps: [] };
+  const run: RestoreRun = { plan, db: null, createdDb: null, createdDir: '', scratch: '', staged: '', manifest: [], names: [], swaps: [], site: null };
   const { task } = await deps.runner.run({
     cmd, user: plan.owner, installId: plan.installId, url: plan.url, title: backup.title, label: '_tasks_restoring',
     payload: { backup: id, install: plan.installId, url: plan.url }, lockInstall: [plan.installId, folderLockKey(plan.dir)], secrets,
     notification: plan.live?.notification ?? backup.notification,
-  }, (t) => runLoggedWorkflow(deps, {
+  }, (t) => withRemoteSite(deps, plan.remote, run, () => runLoggedWorkflow(deps, {
     steps: restoreSteps(deps), run, progress: t.progress, installId: plan.installId, secrets, entry,
     before: async () => { if (opts.background === 'quick') await preflight(); },
     failed: (err) => `Restoring ${backup.backup_filename} to ${plan.url} failed: ${err.message}`,
     done: () => `Restored ${backup.backup_filename} to ${plan.url}.`,
-  }), { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.dir); });
+  })), { background: opts.background !== false }).catch((e: unknown) => { throw folderBusy(e, plan.dir); });
   if (opts.background !== false) return { data: null, task };
   return { data: (await deps.installsRepo.get(plan.installId)) ?? null, task };
 }

@@ -11,7 +11,10 @@ import { newRecordId } from '../store/new-record-id';
 import type { AppDeps } from './app-deps';
 import { givenDatabase, tablePrefix, type InstallRequest } from './install-request';
 import type { DbCredentials } from './ports';
-import { checkEmpty } from './resolve-target';
+import { checkEmpty, checkEmptyOn } from './resolve-target';
+import { remoteSiteOf, type InstallSite } from '../sites/install-site';
+import { isRemoteHome, publicHome, relativeToHome } from '../sites/site-home';
+import { withSite } from '../sites/with-site';
 import { recordDb } from './uninstall-application';
 
 /** Parameters of `POST /backups/{id}/restore` and `/restoreto` (v2 names; the install's meaning of each). */
@@ -30,7 +33,10 @@ export interface RestorePlan {
   live: Install | null;
   url: string;
   domain: string;
+  /** The install folder as its record's `path` says it: a path here, or the website URI (no password) + folder. */
   dir: string;
+  /** The website on another server the files go to (null: `dir` is on this server). */
+  remote: InstallSite | null;
   owner: string;
   /** Database to restore into, when known before the task (given, or the live/backed-up one); null = create one. */
   db: DbCredentials | null;
@@ -52,6 +58,17 @@ function checkTables(backup: Backup): void {
   }
 }
 
+/** The website on another server a restore-to URL resolved to, or null for a folder on this server. */
+function remoteTargetOf(resolved: { website: InstallSite['website']; path: string }): InstallSite | null {
+  if (!isRemoteHome(resolved.website.path)) {
+    if (!path.isAbsolute(resolved.path)) throw new EngineError('invalid_argument_url', { errfield: 'url', message: 'The folder of this URL is not an absolute path.' });
+    return null;
+  }
+  const rel = relativeToHome(resolved.website.path, resolved.path);
+  if (rel === null) throw new EngineError('internal_error', { message: 'the restore folder is not below its website home' });
+  return { website: resolved.website, home: resolved.website.path, rel };
+}
+
 /** Input checks and target of a restore (dryrun=input stops after this). */
 export async function planRestore(deps: AppDeps, scope: Scope, id: string, req: RestoreRequest, mode: 'restore' | 'restoreto'): Promise<RestorePlan> {
   const backup = await deps.backups.get(scope, id);
@@ -67,13 +84,12 @@ export async function planRestore(deps: AppDeps, scope: Scope, id: string, req: 
   if (mode === 'restoreto' || (req.url !== undefined && req.url !== '')) {
     if (!req.url) throw new EngineError('empty_argument_url', { errfield: 'url' });
     const resolved = await deps.users.resolveUrl(scope, backup.user, req.url);
-    if (resolved.path.includes('://') || !path.isAbsolute(resolved.path)) {
-      throw new EngineError('not_implemented', { errfield: 'url', message: 'Websites on other servers (sftp://, ftp:// paths) are not supported by this release yet.' });
-    }
-    const dir = path.resolve(resolved.path);
-    await checkEmpty(dir);
+    const remote = remoteTargetOf(resolved);
+    const dir = remote ? publicHome(resolved.path) : path.resolve(resolved.path);
+    if (remote) await withSite(deps, remote.home, (site) => checkEmptyOn(site, remote.rel));
+    else await checkEmpty(dir);
     if (usesDb && !given && !deps.dbServer) throw new EngineError('empty_argument_db_name', { errfield: 'db_name', message: 'No database server is configured: give db_host, db_name, db_user and db_pass.' });
-    return { backup, object, mode: 'restoreto', installId: newRecordId(), live: null, url: req.url, domain: resolved.domain, dir, owner: backup.user, db: given, dbGiven: given !== null, manual: req.db === 'manual', usesDb, prefix, tempPrefix };
+    return { backup, object, mode: 'restoreto', installId: newRecordId(), live: null, url: req.url, domain: resolved.domain, dir, remote, owner: backup.user, db: given, dbGiven: given !== null, manual: req.db === 'manual', usesDb, prefix, tempPrefix };
   }
 
   const live = (await deps.installsRepo.get(backup.backup_install)) ?? null;
@@ -83,8 +99,10 @@ export async function planRestore(deps: AppDeps, scope: Scope, id: string, req: 
   const db = given ?? (current ? { ...current, db_prefix: prefix } : recorded ? { ...recorded, db_prefix: prefix } : null);
   // In place means where the install is now: it may have moved since the backup (its data is relocated then).
   const where = live ?? backup;
+  // On another server: the owner's website that covers the folder now gives the connection (and its password).
+  const remote = await remoteSiteOf(deps, { user: backup.user, path: where.path });
   return {
     backup, object, mode: 'restore', installId: backup.backup_install, live, url: where.url, domain: where.url_domain,
-    dir: path.resolve(where.path), owner: backup.user, db: usesDb ? db : null, dbGiven: given !== null, manual: req.db === 'manual', usesDb, prefix, tempPrefix,
+    dir: remote ? where.path : path.resolve(where.path), remote, owner: backup.user, db: usesDb ? db : null, dbGiven: given !== null, manual: req.db === 'manual', usesDb, prefix, tempPrefix,
   };
 }

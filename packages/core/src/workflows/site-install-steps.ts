@@ -43,25 +43,31 @@ export async function siteEntries(run: SiteRun): Promise<string[]> {
   return list.map((e) => e.name).filter((n) => !n.startsWith('installgate-'));
 }
 
+/** Makes `rel` and its missing parents on the website; answers the topmost folder made, or null when it existed. */
+export async function makeSiteFolder(site: SiteFs, rel: string): Promise<string | null> {
+  const parts = rel === '' ? [] : rel.split('/');
+  let top: string | null = null;
+  try {
+    for (let i = 1; i <= parts.length; i++) {
+      const p = parts.slice(0, i).join('/');
+      if (await site.stat(p)) continue;
+      await site.mkdir(p, { mode: 0o755 });
+      top ??= p;
+    }
+  } catch (e) {
+    if (top) await removeSiteTree(site, top).catch(() => undefined);
+    throw siteFailure(e, site);
+  }
+  return top;
+}
+
 /** `create-folder` on the website: makes the folder and its missing parents; undo removes the topmost one made. */
 export function createSiteFolderStep<C extends SiteRun>(deps: AppDeps): Step<C> {
   return {
     name: 'create-folder', message: '_tasks_shared_preparing', percent: [5, 10],
     async run(run) {
       const { site, rel } = siteOf(run);
-      const parts = rel === '' ? [] : rel.split('/');
-      let top: string | null = null;
-      try {
-        for (let i = 1; i <= parts.length; i++) {
-          const p = parts.slice(0, i).join('/');
-          if (await site.stat(p)) continue;
-          await site.mkdir(p, { mode: 0o755 });
-          top ??= p;
-        }
-      } catch (e) {
-        if (top) await removeSiteTree(site, top).catch(() => undefined);
-        throw siteFailure(e, site);
-      }
+      const top = await makeSiteFolder(site, rel);
       if (top === null) return;
       const made = top;
       await deps.resources.record(run.plan.id, { created_path: `${publicHome(run.plan.target.remote!.home)}/${made}` });
