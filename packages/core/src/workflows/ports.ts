@@ -1,8 +1,8 @@
 import type { ApplicationVersion } from '@installgate/contracts';
 import type { DbCredentials, DbServer } from '../runtime/db-server';
-import type { AddonItem, AddonList as Addons, AddonStateInput, InstallFields, RelocateInput, UpdateSupport } from '../drivers/app-driver';
+import type { AddonItem, AddonList as Addons, AddonStateInput, AppHost, InstallFields, RelocateInput, UpdateSupport } from '../drivers/app-driver';
 
-export type { AddonItem, AddonStateInput, DbCredentials, DbServer, InstallFields, Addons, RelocateInput, UpdateSupport };
+export type { AddonItem, AddonStateInput, AppHost, DbCredentials, DbServer, InstallFields, Addons, RelocateInput, UpdateSupport };
 
 /*
  * What the install workflows need from the catalog, the database runtime and the application drivers, as narrow
@@ -53,9 +53,10 @@ export interface DriverPort {
   setFields(i: { dir: string; url: string; db: DbCredentials | null; changes: Partial<InstallFields>; login?: string }): Promise<void>;
   setDatabase(i: { dir: string; db: DbCredentials }): Promise<void>;
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number }): Promise<string>;
-  addons(i: { dir: string; url: string; db: DbCredentials | null }): Promise<Addons>;
+  addons(i: { dir: string; url: string; db: DbCredentials | null } & AppHost): Promise<Addons>;
   addonState?(i: AddonStateInput): Promise<AddonItem[]>;
-  version(dir: string): Promise<string>;
+  /** `host`: the install's files and PHP on a website on another server (absent: `dir` on this server). */
+  version(dir: string, host?: AppHost): Promise<string>;
   relocate?(i: RelocateInput): Promise<void>;
   renewSecrets?(i: { dir: string }): Promise<void>;
   readonly update?: UpdateSupport;
