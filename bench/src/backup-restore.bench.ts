@@ -68,9 +68,12 @@ async function api(base: string, method: string, url: string, body?: unknown): P
 
 interface Server { url: string; pid: number; stop(): Promise<void> }
 
+/** The malloc settings scripts/start.sh gives the server (see the comment there). */
+const SERVER_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
+
 async function startServer(env: Record<string, string>): Promise<Server> {
-  // As scripts/start.sh runs the server (its malloc arena cap included), so the memory measured is production's.
-  const child = childProcess.spawn(process.execPath, [START_JS], { env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As scripts/start.sh runs the server (its malloc settings included), so the memory measured is production's.
+  const child = childProcess.spawn(process.execPath, [START_JS], { env: { ...SERVER_MALLOC_ENV, ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });

@@ -29,7 +29,7 @@ export async function startHarness(opts: { dbUrl?: string; appsDir?: string; mir
   const settings = loadSettings({ INSTALLGATE_HOME: home });
   const db = openStore({ client: 'sqlite3', filename: settings.state_db });
   const logger = createMemoryLogger();
-  const engine = await createEngine({ db, settings: { admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup, appsDir: opts.appsDir ?? (settings.apps_dir || undefined), mirrorDir: opts.mirrorDir ?? (settings.mirror_dir || undefined), dbUrl: opts.dbUrl, templatesDir: path.join(home, 'templates'), smtp: settings.smtp, notificationDisabled: settings.notification_disabled as EngineSettings['notificationDisabled'] }, logger });
+  const engine = await createEngine({ db, settings: { admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup, appsDir: opts.appsDir ?? (settings.apps_dir || undefined), mirrorDir: opts.mirrorDir ?? (settings.mirror_dir || undefined), dbUrl: opts.dbUrl, templatesDir: path.join(home, 'templates'), smtp: settings.smtp, notificationDisabled: settings.notification_disabled as EngineSettings['notificationDisabled'], secretKey: settings.secret_key }, logger });
   const app = createApp({ engine, settings, logger });
   const agent = request(app);
   return {

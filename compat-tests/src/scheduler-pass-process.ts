@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     db: openStore({ client: 'sqlite3', filename: settings.state_db }),
     settings: {
       admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup,
-      appsDir: settings.apps_dir || undefined, mirrorDir: settings.mirror_dir || undefined, dbUrl: process.env.PASS_DB_URL,
+      appsDir: settings.apps_dir || undefined, mirrorDir: settings.mirror_dir || undefined, dbUrl: process.env.PASS_DB_URL, secretKey: settings.secret_key,
     },
     clock: () => now,
   });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { openStore } from '@installgate/core';
 import { KEY, seedAccounts, startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -157,5 +158,23 @@ describe('logs: every mutating call writes an entry; secrets never appear', () =
     expect(all).not.toContain('Sup3r-S3cret');
     expect(all).not.toContain('DbPa55-S3cret');
     expect(all).not.toContain(KEY);
+  });
+});
+
+describe('websites at rest (spec §8.2: the whole URI is encrypted in the database)', () => {
+  test('a URI home with URL-encoded user and password comes back exactly as sent (v2 and v1); the database file holds neither', async () => {
+    const home = 'sftp://a%40b:p%3Aa%2Fss%25word%40@files.example:2222/home/gina';
+    const created = await h.v2('post', '/users/gina').send({ websites: [{ path: home, vhosts: { 'http://gina.example': 'public_html' }, databases: [{ name: 'db', user: 'u', pass: 'Gina-DbPass' }] }] });
+    expect(created.status).toBe(200);
+    expect((await h.v2('get', '/users/gina')).body.data.websites[0]).toMatchObject({ path: home, databases: [{ pass: 'Gina-DbPass' }] });
+    const v1 = (await h.v1({ cmd: 'users' })).body.data.find((u: { id: string }) => u.id === 'gina');
+    expect(v1.websites[0].path).toBe(home);
+    const db = openStore({ client: 'sqlite3', filename: h.settings.state_db });
+    try {
+      const raw = JSON.stringify(await db('websites').where({ user_id: 'gina' }).select('*'));
+      expect(raw).not.toMatch(/p%3Aa%2Fss%25word%40|files\.example|Gina-DbPass/);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -3,6 +3,8 @@ import type { EngineContext, Logger } from './engine-context';
 import { SILENT_LOGGER } from './engine-context';
 import { checkEngineSettings, type EngineSettings } from './engine-settings';
 import { migrateToLatest } from './db/migrations';
+import { createSecretBox } from './secrets/secret-box';
+import { verifySecretKey } from './secrets/key-check';
 import { createVisibility } from './access/visibility';
 import { createAccessService, type AccessService } from './access/resolve-actor';
 import { createUsersService, type UsersService } from './users/users-service';
@@ -40,6 +42,8 @@ export interface EngineDeps {
   clock?: () => number;
   /** Operational log; defaults to silent. Meta passed to it is redacted first. */
   logger?: Logger;
+  /** Called whenever the last running task of this process has ended (the server collects garbage then). */
+  onTasksIdle?: () => void;
   /** How websites' files are reached; defaults to local folders plus SFTP/SSH and FTP/FTPS connections. */
   sites?: SiteOpener;
   /** The application catalog; defaults to one built from `settings.appsDir` / `settings.mirrorDir`. */
@@ -91,12 +95,18 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const logger = redactingLogger(deps.logger ?? SILENT_LOGGER);
   // Before the store is touched: a broken manifest stops the start (invalid_argument_manifest names file and member).
   const catalog = deps.catalog ?? createCatalog({ appsDir: settings.appsDir!, mirrorDir: settings.mirrorDir!, logger });
-  await migrateToLatest(deps.db);
+  const secrets = createSecretBox(settings.secretKey);
+  // Before the migrations (they may seal rows) and after them (the store may have been sealed by another node
+  // meanwhile, or only now): a key that does not open the store's secrets never reads or writes one.
+  await verifySecretKey(deps.db, secrets, { required: false });
+  await migrateToLatest(deps.db, { secrets });
+  await verifySecretKey(deps.db, secrets, { required: true });
   const ctx: EngineContext = {
     db: deps.db,
     settings,
     clock: deps.clock ?? systemClock,
     logger,
+    secrets,
   };
   const vis = createVisibility(ctx.db);
   const logs = createLogsService(ctx, vis);
@@ -109,16 +119,16 @@ export async function createEngine(deps: EngineDeps): Promise<Engine> {
   const backups = createBackupsService(ctx, { vis, logs });
   const nodeId = deps.nodeId ?? `${process.pid}@${Date.now()}`;
   const runtime = deps.runtime ?? REAL_RUNTIME;
-  const installsRepo = createInstallRepository(ctx.db);
+  const installsRepo = createInstallRepository(ctx.db, secrets);
   const notifications = createNotifier({ settings, clock: ctx.clock, logger, installsRepo, users, logs });
   const apps = createApplicationsService({
     db: ctx.db, settings, clock: ctx.clock, logger, catalog, runtime,
     dbServer: settings.dbUrl ? runtime.database.parseDbUrl(settings.dbUrl) : null,
     users, installs, installsRepo, resources: createInstallResources(ctx.db),
-    backups, backupsRepo: createBackupRepository(ctx.db), backupObjects: createBackupObjects(ctx.db),
+    backups, backupsRepo: createBackupRepository(ctx.db, secrets), backupObjects: createBackupObjects(ctx.db, secrets),
     autoBackups: createAutoBackupKinds(ctx.db), nodeId, notifier: notifications,
     sites: deps.sites ?? createSiteOpener((home) => openSiteFs(home)),
-    locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled }), agent: AGENT_VERSION,
+    locations, schedules, templates, logs, runner: createTaskRunner({ tasks, logger, nodeId, onSettled: notifications.taskSettled, onIdle: deps.onTasksIdle }), agent: AGENT_VERSION,
   });
   return {
     settings,

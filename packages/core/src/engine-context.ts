@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { EngineSettings } from './engine-settings';
+import type { SecretBox } from './secrets/secret-box';
 
 /** Where the engine reports operational events. Meta is redacted by the engine before it is passed here. */
 export interface Logger {
@@ -18,4 +19,6 @@ export interface EngineContext {
   /** Current unix time in seconds (injected so tests control time). */
   clock: () => number;
   logger: Logger;
+  /** Seals secrets on their way into the store and opens them on the way out (repositories only). */
+  secrets: SecretBox;
 }

@@ -25,6 +25,11 @@ export interface EngineSettings {
   smtp?: SmtpSettings;
   /** Notification types the admin turned off for every install ("administration » Emails"). */
   notificationDisabled?: readonly Notification[];
+  /**
+   * The key secrets are encrypted with in the state store (settings.ini `secret_key`, 32 bytes). Required: an
+   * engine never makes one up, since values sealed with a key nobody kept are lost.
+   */
+  secretKey: Buffer;
 }
 
 /** The repository (or installed tree) the core package sits in: packages/core/{src,dist} → three levels up. */
@@ -37,8 +42,8 @@ export const DEFAULT_MIRROR_DIR = resolve(REPO_ROOT, '.cache', 'app-mirror');
 /** Default of `templatesDir`. */
 export const DEFAULT_TEMPLATES_DIR = resolve(REPO_ROOT, 'data', 'templates');
 
-/** The defaults the server applies when settings.ini is silent. */
-export const DEFAULT_ENGINE_SETTINGS: EngineSettings = Object.freeze({
+/** The defaults the server applies when settings.ini is silent (the secret key has no default). */
+export const DEFAULT_ENGINE_SETTINGS: Readonly<Omit<EngineSettings, 'secretKey'>> = Object.freeze({
   admin: 'admin',
   homesRoot: '/home',
   defaultAutoup: 'minor',
@@ -67,5 +72,7 @@ export function checkEngineSettings(s: EngineSettings): EngineSettings {
     dbUrl: s.dbUrl || undefined,
     smtp: checkSmtpSettings(s.smtp) ?? undefined,
     notificationDisabled: checkDisabledNotifications(s.notificationDisabled),
+    // Its length is checked where it is used (createSecretBox), with the same errcode.
+    secretKey: s.secretKey,
   };
 }

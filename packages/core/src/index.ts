@@ -6,7 +6,7 @@ export { DEFAULT_ENGINE_SETTINGS, DEFAULT_APPS_DIR, DEFAULT_MIRROR_DIR, checkEng
 export { SILENT_LOGGER, type Logger, type EngineContext } from './engine-context';
 
 export { openStore, type StoreOptions } from './db/connect';
-export { MIGRATIONS, migrationSource, migrateToLatest, type NamedMigration } from './db/migrations';
+export { MIGRATIONS, migrationSource, migrateToLatest, type NamedMigration, type MigrationContext } from './db/migrations';
 
 export { ADMIN_SCOPE, accountScope, type Actor, type Scope } from './access/actor';
 export type { AccessService } from './access/resolve-actor';
@@ -36,6 +36,7 @@ export type { TasksService, TaskListQuery } from './tasks/tasks-service';
 
 export { LOG_DEFAULT_WINDOW_SECONDS, type LogsService, type LogWrite, type LogListQuery } from './logs/logs-service';
 export { MASK, redactText, redactUri, redactObject, isSecretKey, collectSecretValues } from './secrets/redact';
+export { SECRET_KEY_BYTES, generateSecretKey, isSealed } from './secrets/secret-box';
 
 export { LOCAL_LOCATION_ID, type LocationsService, type LocationInsert } from './settings/locations';
 export { BUILTIN_SCHEDULES, type SchedulesService, type ScheduleInsert } from './settings/schedules';

@@ -1,11 +1,13 @@
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { createEngine, type Engine, type EngineSettings } from '@installgate/core';
+import { explainKeyRefusal } from './config/secret-key';
 import { startScheduler } from './scheduler';
 import type { Settings } from './config/settings';
 import { createApp } from './app';
 import type { Logger } from './logger';
 import { openStateStore } from './open-state-store';
+import { idleGarbageCollector } from './idle-gc';
 
 export interface RunningServer {
   url: string;
@@ -21,16 +23,24 @@ export interface RunningServer {
  */
 export async function startServer(settings: Settings, logger: Logger, opts: { dbUrl?: string } = {}): Promise<RunningServer> {
   const db = openStateStore(settings.state_db);
-  const engine = await createEngine({
-    db,
-    settings: {
-      admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup,
-      appsDir: settings.apps_dir || undefined, mirrorDir: settings.mirror_dir || undefined, dbUrl: opts.dbUrl ?? (settings.db_url || undefined),
-      smtp: settings.smtp, notificationDisabled: settings.notification_disabled as EngineSettings['notificationDisabled'],
-      templatesDir: path.join(settings.home, 'templates'),
-    },
-    logger,
-  });
+  let engine: Engine;
+  try {
+    engine = await createEngine({
+      db,
+      settings: {
+        admin: settings.admin, homesRoot: settings.homes_root, defaultAutoup: settings.default_autoup,
+        appsDir: settings.apps_dir || undefined, mirrorDir: settings.mirror_dir || undefined, dbUrl: opts.dbUrl ?? (settings.db_url || undefined),
+        smtp: settings.smtp, notificationDisabled: settings.notification_disabled as EngineSettings['notificationDisabled'],
+        templatesDir: path.join(settings.home, 'templates'), secretKey: settings.secret_key,
+      },
+      logger,
+      onTasksIdle: idleGarbageCollector(),
+    });
+  } catch (e) {
+    // The engine owns the store only once it exists; a refused start must not leave the connection open.
+    await db.destroy();
+    throw explainKeyRefusal(e, { file: settings.file, generated: settings.secret_key_generated });
+  }
   const recovered = await engine.tasks.recoverInterrupted(engine.nodeId);
   if (recovered.length > 0) logger.warn('tasks interrupted by the previous stop were marked failed', { count: recovered.length });
   const orphans = await engine.apps.cleanOrphanArchives();

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { SecretBox } from '../secrets/secret-box';
+import { RECORD_SECRETS } from '../secrets/stored-secrets';
 import { zBackup, type Backup, type ListPage } from '@installgate/contracts';
 import { createRecordTable, type RecordRow, type RecordTable } from '../store/record-table';
 import { paginate, type PageRequest } from '../store/paginate';
@@ -31,8 +33,8 @@ export interface BackupRepository extends RecordTable<Backup> {
 }
 
 /** The backups repository. */
-export function createBackupRepository(db: Knex): BackupRepository {
-  const table = createRecordTable<Backup>(db, { table: 'backups', what: 'backup record', schema: zBackup, keyColumns: backupKeyColumns });
+export function createBackupRepository(db: Knex, box: SecretBox): BackupRepository {
+  const table = createRecordTable<Backup>(db, { table: 'backups', what: 'backup record', schema: zBackup, keyColumns: backupKeyColumns, sealed: RECORD_SECRETS }, box);
   return {
     ...table,
     list(filter, page) {

@@ -53,7 +53,7 @@ export function expiresAt(expiry: BackupEdit['expiry'], now: number): number {
 
 /** The backups service. */
 export function createBackupsService(ctx: EngineContext, deps: { vis: Visibility; logs: LogsService }): BackupsService {
-  const repo = createBackupRepository(ctx.db);
+  const repo = createBackupRepository(ctx.db, ctx.secrets);
   const { vis, logs } = deps;
 
   async function visible(scope: Scope, id: string): Promise<Backup> {

@@ -1,9 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSecretBox, generateSecretKey } from '../secrets/secret-box';
 import { openStore } from './connect';
 import { MIGRATIONS, migrateToLatest } from './migrations';
 import { isUniqueViolation } from './unique-violation';
+
+const secrets = createSecretBox(generateSecretKey());
 
 describe('openStore (sqlite3) and migrations', () => {
   let dir: string;
@@ -26,8 +29,8 @@ describe('openStore (sqlite3) and migrations', () => {
   it('creates every table, and running the migrations again changes nothing', async () => {
     const filename = join(dir, 's.sqlite');
     const db = openStore({ client: 'sqlite3', filename });
-    await migrateToLatest(db);
-    await migrateToLatest(db);
+    await migrateToLatest(db, { secrets });
+    await migrateToLatest(db, { secrets });
     const tables = (await db('sqlite_master').where({ type: 'table' }).pluck('name')) as string[];
     for (const t of ['users', 'websites', 'installs', 'backups', 'templates', 'tasks', 'install_locks', 'logs', 'backup_locations', 'backup_schedules', 'install_resources']) {
       expect(tables).toContain(t);
@@ -38,14 +41,14 @@ describe('openStore (sqlite3) and migrations', () => {
 
     // A second process opening the same file sees a migrated store.
     const again = openStore({ client: 'sqlite3', filename });
-    await migrateToLatest(again);
+    await migrateToLatest(again, { secrets });
     expect(await again('installgate_migrations').count({ n: '*' })).toEqual([{ n: MIGRATIONS.length }]);
     await again.destroy();
   });
 
   it('enforces foreign keys (a website needs its user) and reports unique violations portably', async () => {
     const db = openStore({ client: 'sqlite3', filename: join(dir, 's.sqlite') });
-    await migrateToLatest(db);
+    await migrateToLatest(db, { secrets });
     await expect(db('websites').insert({ user_id: 'ghost', id: 'w', position: 0, label: 'x', record: '{}' })).rejects.toThrow(/FOREIGN KEY/);
     const row = { id: 's1', user: '', name: 'n', daily: 1, weekly: 0, monthly: 0, enabled: true, forced: false, location: '', created_at: 1 };
     await db('backup_schedules').insert(row);

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { SecretBox } from '../secrets/secret-box';
+import { RECORD_SECRETS } from '../secrets/stored-secrets';
 import { zInstall, type Install, type ListPage } from '@installgate/contracts';
 import { createRecordTable, type RecordRow, type RecordTable } from '../store/record-table';
 import { paginate, type PageRequest } from '../store/paginate';
@@ -68,8 +70,8 @@ export interface InstallRepository extends RecordTable<Install> {
 }
 
 /** The installs repository. */
-export function createInstallRepository(db: Knex): InstallRepository {
-  const table = createRecordTable<Install>(db, { table: 'installs', what: 'install record', schema: zInstall, keyColumns: installKeyColumns });
+export function createInstallRepository(db: Knex, box: SecretBox): InstallRepository {
+  const table = createRecordTable<Install>(db, { table: 'installs', what: 'install record', schema: zInstall, keyColumns: installKeyColumns, sealed: RECORD_SECRETS }, box);
   return {
     ...table,
     list(filter, page) {

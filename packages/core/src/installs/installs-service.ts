@@ -59,7 +59,7 @@ export function createInstallsService(
   ctx: EngineContext,
   deps: { vis: Visibility; logs: LogsService; locations: LocationsService; schedules: SchedulesService; tasks: TasksService },
 ): InstallsService {
-  const repo = createInstallRepository(ctx.db);
+  const repo = createInstallRepository(ctx.db, ctx.secrets);
   const { vis, logs } = deps;
 
   async function visible(scope: Scope, id: string): Promise<Install> {

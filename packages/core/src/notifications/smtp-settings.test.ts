@@ -1,15 +1,5 @@
-import { EngineError } from '@installgate/contracts';
+import { engineErrorOf as failure } from '../testing/test-accounts';
 import { checkDisabledNotifications, checkSmtpSettings } from './smtp-settings';
-
-function failure(f: () => unknown): EngineError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EngineError);
-    return e as EngineError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('checkSmtpSettings', () => {
   it('no host (absent, empty, blank) is mail off', () => {

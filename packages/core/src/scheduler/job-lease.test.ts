@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Knex } from 'knex';
 import { mariadbQuery, requireMariaDbBinaries, startMariaDb, type MariaDbServer } from '@installgate/testkit';
+import { createSecretBox, generateSecretKey } from '../secrets/secret-box';
 import { openStore } from '../db/connect';
 import { migrateToLatest } from '../db/migrations';
 import { createJobLeases } from './job-lease';
@@ -36,7 +37,7 @@ test.each(Object.keys(STORES))('%s: two connections racing for one job: one gets
   const a = STORES[store]!();
   const b = STORES[store]!();
   try {
-    await migrateToLatest(a);
+    await migrateToLatest(a, { secrets: createSecretBox(generateSecretKey()) });
     const la = createJobLeases(a);
     const lb = createJobLeases(b);
     const key = { kind: 'autobk', target: 'inst1' };

@@ -33,8 +33,10 @@ describe('backup locations', () => {
     const all = JSON.stringify(await locations.list(ADMIN_SCOPE));
     expect(all).not.toMatch(/Pw%40123|Secret\/Key/);
 
-    // Stored as given (a later release encrypts it); only `withSecrets` reveals it.
-    expect((await readTable(t, 'backup_locations')).map((r) => r.uri)).toContain('sftp://bk:Pw%40123@backup.example:22/store');
+    // Stored encrypted, the whole URI; only `withSecrets` reveals it.
+    const stored = (await readTable(t, 'backup_locations')).map((r) => String(r.uri));
+    expect(stored.every((uri) => uri.startsWith('igenc:v1:'))).toBe(true);
+    expect(stored.join('\n')).not.toMatch(/Pw%40123|Secret\/Key|backup\.example|AKIA/);
     expect((await locations.get('shared1')).uri).toBe('sftp://bk:*****@backup.example:22/store');
     expect((await locations.get('shared1', { withSecrets: true })).uri).toBe('sftp://bk:Pw%40123@backup.example:22/store');
     expect((await locations.get('local')).id).toBe('local');

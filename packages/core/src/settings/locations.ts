@@ -5,6 +5,8 @@ import type { Visibility } from '../access/visibility';
 import { redactUri } from '../secrets/redact';
 import { newRecordId } from '../store/new-record-id';
 import { checkRecord } from '../store/record-codec';
+import type { SecretBox } from '../secrets/secret-box';
+import { openColumn, SEALED_COLUMNS, sealColumn } from '../secrets/stored-secrets';
 
 /** The id of the built-in location: the user's own hosting account. */
 export const LOCAL_LOCATION_ID = 'local';
@@ -25,7 +27,7 @@ export interface LocationInsert {
   id?: string;
   name: string;
   desc?: string;
-  /** Stored as given (a later release encrypts it); always masked on the way out. */
+  /** Stored encrypted (the whole URI); always masked on the way out. */
   uri: string;
   scope?: 'user' | 'admin';
   enabled?: boolean;
@@ -64,12 +66,14 @@ export interface LocationsService {
   insert(row: LocationInsert): Promise<BackupLocation>;
 }
 
-function fromRow(row: LocationRow): BackupLocation {
+const URI = SEALED_COLUMNS.locationUri;
+
+function fromRow(row: LocationRow, box: SecretBox): BackupLocation {
   return {
     id: row.id,
     name: row.name,
     desc: row.description,
-    uri: row.uri,
+    uri: openColumn(URI, row.id, row.uri, box),
     scope: row.scope === 'user' ? 'user' : 'admin',
     enabled: Boolean(row.enabled),
     default: Boolean(row.is_default),
@@ -85,8 +89,8 @@ function visibleTo(actorId: string | null, l: BackupLocation): boolean {
 
 /** The locations service over `backup_locations`. */
 export function createLocationsService(ctx: EngineContext, vis: Visibility): LocationsService {
-  const { db } = ctx;
-  const all = async () => ((await db('backup_locations').select('*').orderBy([{ column: 'name' }, { column: 'id' }])) as LocationRow[]).map(fromRow);
+  const { db, secrets } = ctx;
+  const all = async () => ((await db('backup_locations').select('*').orderBy([{ column: 'name' }, { column: 'id' }])) as LocationRow[]).map((r) => fromRow(r, secrets));
   const viewerOf = async (actor: Actor, user?: string): Promise<string | null> => {
     if (user === undefined || user === '') return actor.kind === 'admin' ? null : actor.id;
     if (user === ctx.settings.admin && actor.kind === 'admin') return null;
@@ -106,7 +110,7 @@ export function createLocationsService(ctx: EngineContext, vis: Visibility): Loc
       if (id === LOCAL_LOCATION_ID) return { ...LOCAL_LOCATION, default: true };
       const row = (await db('backup_locations').where({ id }).first()) as LocationRow | undefined;
       if (!row) throw new EngineError('location_not_found', { errfield: 'bkloc' });
-      const l = fromRow(row);
+      const l = fromRow(row, secrets);
       return opts.withSecrets ? l : masked(l);
     },
 
@@ -114,7 +118,7 @@ export function createLocationsService(ctx: EngineContext, vis: Visibility): Loc
       if (id === LOCAL_LOCATION_ID) return true;
       const row = (await db('backup_locations').where({ id }).first()) as LocationRow | undefined;
       if (!row) return false;
-      const l = fromRow(row);
+      const l = fromRow(row, secrets);
       return l.enabled && visibleTo(actor.kind === 'admin' ? null : actor.id, l);
     },
 
@@ -138,7 +142,7 @@ export function createLocationsService(ctx: EngineContext, vis: Visibility): Loc
         user: location.user,
         name: location.name,
         description: location.desc,
-        uri: location.uri,
+        uri: sealColumn(URI, location.id, location.uri, secrets.seal),
         scope: location.scope,
         enabled: location.enabled,
         is_default: location.default,

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { EngineError } from '@installgate/contracts';
 import { decodeRecord, encodeRecord, type RecordSchema } from './record-codec';
 import { isUniqueViolation } from '../db/unique-violation';
+import type { SecretBox } from '../secrets/secret-box';
+import { aadOf, openMembers, sealMembers, type SealedMember } from '../secrets/stored-secrets';
 
 /**
  * How one record table is laid out: the full record lives as JSON in `record`, and `keyColumns` copies the
@@ -14,6 +16,8 @@ export interface RecordTableSpec<T extends { id: string }> {
   what: string;
   schema: RecordSchema<T>;
   keyColumns(record: T): Record<string, string | number>;
+  /** Members stored encrypted (see secrets/stored-secrets); never key columns. */
+  sealed?: readonly SealedMember[];
 }
 
 /** A stored row: the key columns plus `record`. */
@@ -38,10 +42,19 @@ export interface RecordTable<T extends { id: string }> {
   fromRow(row: RecordRow): T;
 }
 
-/** Builds the record table described by `spec` on `db` (every method also accepts a transaction). */
-export function createRecordTable<T extends { id: string }>(db: Knex, spec: RecordTableSpec<T>): RecordTable<T> {
-  const toRow = (record: T) => ({ ...spec.keyColumns(record), id: record.id, record: encodeRecord(spec.schema, record, spec.what) });
-  const fromRow = (row: RecordRow) => decodeRecord(spec.schema, row.record, `${spec.what} ${row.id}`);
+/**
+ * Builds the record table described by `spec` on `db` (every method also accepts a transaction). Sealed members
+ * are encrypted in `toRow` and decrypted in `fromRow`: callers only ever see plain records.
+ */
+export function createRecordTable<T extends { id: string }>(db: Knex, spec: RecordTableSpec<T>, box: SecretBox): RecordTable<T> {
+  const sealed = spec.sealed ?? [];
+  const aad = (id: string) => (member: string) => aadOf(spec.table, member, id);
+  const toRow = (record: T) => ({
+    ...spec.keyColumns(record),
+    id: record.id,
+    record: encodeRecord(spec.schema, sealMembers(record, sealed, box.seal, aad(record.id)), spec.what),
+  });
+  const fromRow = (row: RecordRow) => openMembers(decodeRecord(spec.schema, row.record, `${spec.what} ${row.id}`), sealed, box, aad(row.id));
   return {
     async insert(record, on = db) {
       try {

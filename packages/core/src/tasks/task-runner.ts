@@ -61,7 +61,7 @@ function lockKeys(spec: TaskSpec): readonly string[] {
 }
 
 /** An in-process task runner over the shared task table (claims are conditional, so several nodes can share it). */
-export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; nodeId: string; onSettled?: (s: TaskSettled) => void }): TaskRunner {
+export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; nodeId: string; onSettled?: (s: TaskSettled) => void; onIdle?: () => void }): TaskRunner {
   const { tasks, logger, nodeId } = deps;
   // Called once the task row is final. The listener only queues its work: it must never delay or change the result.
   const settled = (s: TaskSettled) => {
@@ -118,7 +118,11 @@ export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; no
       }
       const promise = execute(spec, stored, work);
       running.add(promise);
-      void promise.then(() => running.delete(promise), () => running.delete(promise));
+      const done = () => {
+        running.delete(promise);
+        if (running.size === 0) deps.onIdle?.();
+      };
+      void promise.then(done, done);
       if (opts.background) {
         // The outcome is recorded in the task row; nobody awaits this promise.
         promise.catch(() => undefined);

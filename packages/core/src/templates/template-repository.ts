@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { SecretBox } from '../secrets/secret-box';
+import { RECORD_SECRETS } from '../secrets/stored-secrets';
 import { zTemplate, type ListPage, type Template } from '@installgate/contracts';
 import { createRecordTable, type RecordRow, type RecordTable } from '../store/record-table';
 import { paginate, type PageRequest } from '../store/paginate';
@@ -35,8 +37,8 @@ export interface TemplateRepository extends RecordTable<Template> {
 }
 
 /** The templates repository. */
-export function createTemplateRepository(db: Knex): TemplateRepository {
-  const table = createRecordTable<Template>(db, { table: 'templates', what: 'template record', schema: zTemplate, keyColumns: templateKeyColumns });
+export function createTemplateRepository(db: Knex, box: SecretBox): TemplateRepository {
+  const table = createRecordTable<Template>(db, { table: 'templates', what: 'template record', schema: zTemplate, keyColumns: templateKeyColumns, sealed: RECORD_SECRETS }, box);
   return {
     ...table,
     list(filter, page) {

@@ -67,7 +67,7 @@ export interface TemplatesService {
 
 /** The templates service. */
 export function createTemplatesService(ctx: EngineContext, deps: { vis: Visibility; logs: LogsService; users: UsersService }): TemplatesService {
-  const repo = createTemplateRepository(ctx.db);
+  const repo = createTemplateRepository(ctx.db, ctx.secrets);
   const { vis, logs, users } = deps;
   const dir = ctx.settings.templatesDir!;
 

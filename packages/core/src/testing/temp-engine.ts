@@ -5,6 +5,7 @@ import { openStore } from '../db/connect';
 import { createEngine, type Engine } from '../create-engine';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import type { Logger } from '../engine-context';
+import { generateSecretKey } from '../secrets/secret-box';
 
 /** An engine on a fresh SQLite file in a fresh temp dir, with a clock the test controls. */
 export interface TempEngine {
@@ -13,6 +14,8 @@ export interface TempEngine {
   dir: string;
   /** The SQLite file. */
   filename: string;
+  /** The key the store's secrets are sealed with (a second engine or a raw repository on the same file needs it). */
+  secretKey: Buffer;
   /** The engine's current unix time (seconds). */
   now(): number;
   /** Sets the engine's clock. */
@@ -32,9 +35,10 @@ export async function createTempEngine(opts: { settings?: Partial<EngineSettings
   const dir = mkdtempSync(join(tmpdir(), 'installgate-core-'));
   const filename = join(dir, 'state.sqlite');
   let now = TEMP_ENGINE_START;
+  const secretKey = opts.settings?.secretKey ?? generateSecretKey();
   const engine = await createEngine({
     db: openStore({ client: 'sqlite3', filename }),
-    settings: { ...DEFAULT_ENGINE_SETTINGS, homesRoot: '/home', templatesDir: join(dir, 'templates'), ...opts.settings },
+    settings: { ...DEFAULT_ENGINE_SETTINGS, homesRoot: '/home', templatesDir: join(dir, 'templates'), ...opts.settings, secretKey },
     clock: () => now,
     logger: opts.logger,
   });
@@ -42,6 +46,7 @@ export async function createTempEngine(opts: { settings?: Partial<EngineSettings
     engine,
     dir,
     filename,
+    secretKey,
     now: () => now,
     setNow: (t) => {
       now = t;

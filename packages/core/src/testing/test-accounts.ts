@@ -1,3 +1,4 @@
+import { EngineError } from '@installgate/contracts';
 import { ADMIN_SCOPE, accountScope, type Scope } from '../access/actor';
 import type { Engine } from '../create-engine';
 
@@ -34,4 +35,15 @@ export async function errcodeOf(p: Promise<unknown>): Promise<string> {
     return (e as { errcode?: string }).errcode ?? `not an EngineError: ${String(e)}`;
   }
   throw new Error('expected a rejection, but the call succeeded');
+}
+
+/** The EngineError `fn` throws synchronously (fails the test if it returns or throws anything else). */
+export function engineErrorOf(fn: () => unknown): EngineError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(EngineError);
+    return e as EngineError;
+  }
+  throw new Error('expected an EngineError, but the call returned');
 }

@@ -3,6 +3,8 @@ import { zWebsite, type ListPage, type User, type Website } from '@installgate/c
 import { decodeRecord, encodeRecord } from '../store/record-codec';
 import { paginate, type PageRequest } from '../store/paginate';
 import { whereContains } from '../store/search';
+import type { SecretBox } from '../secrets/secret-box';
+import { openWebsite, sealWebsite } from '../secrets/stored-secrets';
 
 interface UserRow {
   id: string;
@@ -55,13 +57,16 @@ const OWNED_RECORDS = [
   ['tasks', 'user'],
 ] as const;
 
-/** Users and their websites. */
-export function createUserRepository(db: Knex, clock: () => number) {
+/**
+ * Users and their websites. A website's home URI and database passwords are stored sealed (see
+ * secrets/stored-secrets) and opened on read; nothing filters on them in SQL (websites are found by user id).
+ */
+export function createUserRepository(db: Knex, clock: () => number, box: SecretBox) {
   async function websitesOf(userIds: string[], on: Knex = db): Promise<Map<string, Website[]>> {
     const out = new Map<string, Website[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return out;
     const rows = (await on('websites').whereIn('user_id', userIds).orderBy([{ column: 'user_id' }, { column: 'position' }])) as WebsiteRow[];
-    for (const r of rows) out.get(r.user_id)?.push(decodeRecord(zWebsite, r.record, `website ${r.id} of ${r.user_id}`));
+    for (const r of rows) out.get(r.user_id)?.push(openWebsite(decodeRecord(zWebsite, r.record, `website ${r.id} of ${r.user_id}`), r.user_id, box));
     return out;
   }
 
@@ -69,7 +74,7 @@ export function createUserRepository(db: Knex, clock: () => number) {
     await trx('websites').where({ user_id: userId }).delete();
     if (websites.length === 0) return;
     await trx('websites').insert(
-      websites.map((w, position) => ({ user_id: userId, id: w.id, position, label: w.label, record: encodeRecord(zWebsite, w, `website ${w.id}`) })),
+      websites.map((w, position) => ({ user_id: userId, id: w.id, position, label: w.label, record: encodeRecord(zWebsite, sealWebsite(w, userId, box.seal), `website ${w.id}`) })),
     );
   }
 

@@ -64,7 +64,7 @@ function userSecrets(u: Pick<User, 'websites'>): string[] {
 
 /** The users service. */
 export function createUsersService(ctx: EngineContext, deps: { vis: Visibility; logs: LogsService }): UsersService {
-  const repo = createUserRepository(ctx.db, ctx.clock);
+  const repo = createUserRepository(ctx.db, ctx.clock, ctx.secrets);
   const { vis, logs } = deps;
   const admin = ctx.settings.admin;
 

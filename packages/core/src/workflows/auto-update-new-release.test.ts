@@ -85,7 +85,7 @@ test('3 failed tries at 1.0.1, then none; 1.0.2 appears: the count starts over a
   const now = start + 30 * HOLD + HOUR;
   const next = await createEngine({
     db: openStore({ client: 'sqlite3', filename: t.filename }),
-    settings: { ...DEFAULT_ENGINE_SETTINGS, homesRoot: path.join(apps.root, 'home'), appsDir: apps.appsDir, mirrorDir: apps.mirrorDir, templatesDir: path.join(t.dir, 'templates') },
+    settings: { ...DEFAULT_ENGINE_SETTINGS, secretKey: t.secretKey, homesRoot: path.join(apps.root, 'home'), appsDir: apps.appsDir, mirrorDir: apps.mirrorDir, templatesDir: path.join(t.dir, 'templates') },
     clock: () => now,
   });
   try {

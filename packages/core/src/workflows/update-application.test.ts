@@ -5,6 +5,7 @@ import { ADMIN_SCOPE } from '../access/actor';
 import { createTempApps, sampleManifest, type TempApps } from '../applications/temp-apps';
 import { openStore } from '../db/connect';
 import { createInstallRepository } from '../installs/install-repository';
+import { createSecretBox } from '../secrets/secret-box';
 import { makeInstallRecord } from '../testing/fixtures';
 import { createTempEngine, type TempEngine } from '../testing/temp-engine';
 
@@ -46,7 +47,7 @@ beforeEach(async () => {
       version_autouped: '0.9.0', version_autouped_attempts: 2,
     });
     id = record.id;
-    await createInstallRepository(db).insert(record);
+    await createInstallRepository(db, createSecretBox(t.secretKey)).insert(record);
   } finally {
     await db.destroy();
   }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ini from 'ini';
 import { z } from 'zod';
+import { parseSecretKey, newSecretKeyText, SECRET_KEY_COMMENT } from './secret-key';
 
 /**
  * Server configuration: `settings.ini` under the data directory (the file an Installatron admin knows:
@@ -32,6 +33,10 @@ export interface Settings {
   default_autoup: 'none' | 'minor' | 'all';
   /** Whether the key was generated at this start (then the start message says where it is). */
   key_generated: boolean;
+  /** The key secrets are encrypted with in the state database (settings.ini `secret_key=`, generated at first start). */
+  secret_key: Buffer;
+  /** Whether secret_key was generated at this start (a store encrypted before then refuses it: see explainKeyRefusal). */
+  secret_key_generated: boolean;
   /** Start a private MariaDB under the data directory when no db_url is configured (settings.ini `embedded_db=`). */
   embedded_db: boolean;
   /** Application manifests (settings.ini `apps_dir=`, env INSTALLGATE_APPS_DIR); '' = the engine's default (<repo>/apps). */
@@ -75,6 +80,7 @@ const zFile = z.object({
   smtp_pass: zIniText.optional(),
   smtp_from: z.string().optional(),
   notification_disabled: z.string().optional(),
+  secret_key: z.string().optional(),
 }).passthrough();
 
 const zEnvPort = z.coerce.number().int().min(0).max(65535);
@@ -85,6 +91,18 @@ export function generateKey(): string {
 }
 
 /**
+ * Adds generated settings to settings.ini. Appended, so that the operator's comments and layout stay; a later
+ * line wins over an earlier empty one when ini reads the file. The file holds keys: owner-readable only.
+ */
+function appendGenerated(file: string, current: string, values: Record<string, string>): void {
+  const { secret_key: secretKey, ...keys } = values;
+  const lines = ini.stringify(keys) + (secretKey === undefined ? '' : SECRET_KEY_COMMENT + ini.stringify({ secret_key: secretKey }));
+  const sep = current === '' || current.endsWith('\n') ? '' : '\n';
+  fs.appendFileSync(file, sep + lines, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+/**
  * Reads (and on first start creates) settings.ini, applies environment overrides and validates the result.
  * Throws an Error naming the offending setting: a server must not start on a broken configuration.
  */
@@ -92,8 +110,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const home = path.resolve(env.INSTALLGATE_HOME || './data');
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const file = path.join(home, 'settings.ini');
-  let raw: Record<string, unknown> = {};
-  if (fs.existsSync(file)) raw = ini.parse(fs.readFileSync(file, 'utf8'));
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const raw: Record<string, unknown> = ini.parse(text);
   const parsed = zFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -102,14 +120,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const s = parsed.data;
 
-  let keyGenerated = false;
-  if (!s.key && !env.INSTALLGATE_API_KEY) {
-    // First start: generate a key and keep it, readable by the owner only.
-    const next = { ...raw, key: generateKey(), admin: s.admin ?? 'admin' };
-    fs.writeFileSync(file, ini.stringify(next), { mode: 0o600 });
-    s.key = next.key;
-    keyGenerated = true;
+  // First start: generate the keys and keep them. An empty `secret_key=` is not "missing": it is refused below
+  // rather than replaced, since a new key cannot read what the old one sealed.
+  const generated: Record<string, string> = {};
+  if (!s.key && !env.INSTALLGATE_API_KEY) Object.assign(generated, { key: generateKey(), ...(s.admin === undefined ? { admin: 'admin' } : {}) });
+  if (s.secret_key === undefined) generated.secret_key = newSecretKeyText();
+  if (Object.keys(generated).length > 0) {
+    appendGenerated(file, text, generated);
+    Object.assign(s, generated);
   }
+  const keyGenerated = generated.key !== undefined;
   const port = env.INSTALLGATE_PORT !== undefined && env.INSTALLGATE_PORT !== ''
     ? zEnvPort.safeParse(env.INSTALLGATE_PORT) : { success: true as const, data: s.port ?? 8080 };
   if (!port.success) throw new Error(`INSTALLGATE_PORT is not a port number: ${env.INSTALLGATE_PORT}`);
@@ -130,6 +150,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     legacy_path: s.legacy_path || '',
     default_autoup: s.default_autoup ?? 'minor',
     key_generated: keyGenerated,
+    secret_key: parseSecretKey(s.secret_key ?? '', file),
+    secret_key_generated: generated.secret_key !== undefined,
     embedded_db: !['no', 'false', '0'].includes(String(s.embedded_db ?? 'yes')),
     // The environment is read relative to the working directory (as INSTALLGATE_HOME), settings.ini relative to the
     // data directory (as homes_root).
