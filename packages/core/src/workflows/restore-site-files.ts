@@ -23,8 +23,8 @@ import { randomBytes } from 'node:crypto';
 import { EngineError } from '@installgate/contracts';
 import { LocalSiteFs, type SiteFs } from '@installgate/storage';
 import { checkSiteFiles, filesOfManifest, missingSiteFolder, removeSiteTree, siteFailure, sitePathJoin, uploadSiteTree, type ManifestEntry } from '../archive';
-import type { Swap } from './restore-swap';
-import { allOf, swapOnSite } from './site-swap';
+import { allOf, type Swap } from './restore-swap';
+import { swapOnSite } from './site-swap';
 
 /** What unpackArchive left on this machine. */
 export interface StagedFiles {

@@ -11,20 +11,13 @@ import { randomBytes } from 'node:crypto';
 import type { SiteFs } from '@installgate/storage';
 import { removeSiteTree, siteFailure, sitePathJoin } from '../archive';
 import { isTopLevelName } from './copy-files';
-import type { Swap } from './restore-swap';
+import { allOf, type Swap } from './restore-swap';
 
 export interface SiteSwapOptions {
   /** Live entries moved aside too, even when no new entry takes their name (a restore's own `files`). */
   replace?: readonly string[];
   /** Files removed at once when the copy set aside is deleted (default 4). */
   parallel?: number;
-}
-
-/** Runs every step even when one fails (an undo must put back all it can), then throws the first failure. */
-export async function allOf(steps: readonly (() => Promise<void>)[]): Promise<void> {
-  let failure: { error: unknown } | null = null;
-  for (const step of steps) await step().catch((error: unknown) => void (failure ??= { error }));
-  if (failure) throw (failure as { error: unknown }).error;
 }
 
 /**

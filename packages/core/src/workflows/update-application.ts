@@ -46,7 +46,7 @@ export async function updateApplication(deps: AppDeps, scope: Scope, id: string,
   const entry = { user: install.user, cmd: 'installs/update', install: id, url: install.url, title: install.title };
   const run: UpdateRun = {
     plan, task: undefined as unknown as RunningTask, at: { dir: install.path, host: {}, site: null, remote: null }, backup: null, files: null,
-    names: [], addonUpdates: [], newAddons: [], notes: [], swaps: [], snapshot: null, version: plan.from, automatic: hooks.automatic === true,
+    names: [], addonUpdates: [], newAddons: [], notes: [], swap: null, snapshot: null, version: plan.from, automatic: hooks.automatic === true,
   };
   const { task } = await deps.runner.run({
     cmd: 'installs/update', user: install.user, installId: id, url: install.url, title: install.title, label: '_tasks_upgrading',

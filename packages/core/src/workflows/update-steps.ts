@@ -18,7 +18,7 @@ import type { RunningTask } from '../tasks/task-runner';
 import type { AppDeps } from './app-deps';
 import { writeBackup } from './backup-install';
 import { releaseSha256 } from './release-checksum';
-import type { Swap } from './restore-swap';
+import { swapInOrder, type Swap } from './restore-swap';
 import { snapshotTables, type TableSnapshot } from './table-snapshot';
 import { chooseAddonUpdates, type AddonUpdate } from './update-addons';
 import { localUpdateFiles, siteUpdateFiles, type UpdateFiles } from './update-files';
@@ -38,7 +38,8 @@ export interface UpdateRun {
   /** Bundled add-ons the install lacks, added by a core update: [add-on folder, entry]. */
   newAddons: [string, string][];
   notes: string[];
-  swaps: Swap[];
+  /** The files swapped in (until commit or rollback). */
+  swap: Swap | null;
   snapshot: TableSnapshot | null;
   version: string;
   /** Started by the scheduler's autoup job. */
@@ -142,19 +143,11 @@ export function updateSteps(deps: AppDeps): Step<UpdateRun>[] {
       name: 'swap-files', message: '_tasks_shared_copyingfiles', percent: [55, 70],
       async run(run) {
         const { files } = run;
-        const undo = async () => {
-          for (const s of [...run.swaps].reverse()) await s.rollback();
-          run.swaps = [];
-        };
         if (!files) return;
-        try {
-          if (run.names.length) run.swaps.push(await files.swap('', run.names));
-          for (const [folder, entry] of addonEntries(run)) run.swaps.push(await files.swap(folder, [entry]));
-        } catch (e) {
-          await undo();
-          throw e;
-        }
-        return undo;
+        const core = run.names.length ? [() => files.swap('', run.names)] : [];
+        const swap = await swapInOrder([...core, ...addonEntries(run).map(([folder, entry]) => () => files.swap(folder, [entry]))]);
+        run.swap = swap;
+        return async () => { await swap.rollback(); run.swap = null; };
       },
     },
     {
@@ -200,7 +193,7 @@ export function updateSteps(deps: AppDeps): Step<UpdateRun>[] {
         await deps.installsRepo.replace(record);
         // Committed: the old files and tables go now (a failure here leaves leftovers, never a broken site).
         const warn = (e: unknown) => deps.logger.warn('update cleanup failed', { install: plan.install.id, detail: String(e) });
-        for (const s of run.swaps) await s.commit().catch(warn);
+        await run.swap?.commit().catch(warn);
         await run.snapshot?.commit().catch(warn);
         await run.files?.remove().catch(warn);
       },
