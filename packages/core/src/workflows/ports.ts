@@ -56,6 +56,7 @@ export interface DriverPort {
   createLoginUrl(i: { dir: string; url: string; db: DbCredentials | null; login: string; redirect?: string; ttlSeconds?: number } & AppHost): Promise<string>;
   addons(i: { dir: string; url: string; db: DbCredentials | null } & AppHost): Promise<Addons>;
   addonState?(i: AddonStateInput): Promise<AddonItem[]>;
+  /** `host`: the install's files and PHP on a website on another server (absent: `dir` on this server). */
   version(dir: string, host?: AppHost): Promise<string>;
   relocate?(i: RelocateInput): Promise<void>;
   renewSecrets?(i: { dir: string }): Promise<void>;

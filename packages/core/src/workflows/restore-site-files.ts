@@ -23,8 +23,8 @@ import { randomBytes } from 'node:crypto';
 import { EngineError } from '@installgate/contracts';
 import { LocalSiteFs, type SiteFs } from '@installgate/storage';
 import { checkSiteFiles, filesOfManifest, missingSiteFolder, removeSiteTree, siteFailure, sitePathJoin, uploadSiteTree, type ManifestEntry } from '../archive';
-import { isTopLevelName } from './copy-files';
-import type { Swap } from './restore-swap';
+import { allOf, type Swap } from './restore-swap';
+import { swapOnSite } from './site-swap';
 
 /** What unpackArchive left on this machine. */
 export interface StagedFiles {
@@ -63,13 +63,6 @@ async function ensureFolder(site: SiteFs, dir: string): Promise<string | null> {
   return first;
 }
 
-/** Runs every step even when one fails (an undo must put back all it can), then throws the first failure. */
-async function allOf(steps: readonly (() => Promise<void>)[]): Promise<void> {
-  let failure: { error: unknown } | null = null;
-  for (const step of steps) await step().catch((error: unknown) => void (failure ??= { error }));
-  if (failure) throw (failure as { error: unknown }).error;
-}
-
 /**
  * Puts the staged files in place of the live ones in `dir` (relative to the website home) of `site`. Resolves
  * once the new files are live (checked against the manifest first); rejects with an EngineError
@@ -81,60 +74,35 @@ export async function restoreFilesToSite(site: SiteFs, dir: string, source: Stag
   if (!site.features.symlinks && [...filesOfManifest(source.manifest).values()].some((e) => e.type === 'symlink')) {
     throw new EngineError('not_implemented', { message: `Website ${site.label}: this backup holds symlinks, which this connection cannot create.` });
   }
-  const tag = randomBytes(4).toString('hex');
-  const stage = sitePathJoin(dir, `.ig-restore-${tag}`);
-  const aside = sitePathJoin(dir, `.ig-old-${tag}`);
+  const stage = sitePathJoin(dir, `.ig-restore-${randomBytes(4).toString('hex')}`);
   const created = await ensureFolder(site, dir).catch((e: unknown) => Promise.reject(fail(e)));
   const dropCreated = async () => {
     if (created !== null) await removeSiteTree(site, created, opts.parallel);
   };
+  const dropUpload = () => allOf([() => removeSiteTree(site, stage, opts.parallel), dropCreated]);
 
   const local = new LocalSiteFs(source.staged);
   try {
     await site.mkdir(stage, { mode: 0o700 });
     await uploadSiteTree(local, '', site, stage, { parallel: opts.parallel, signal: opts.signal });
     await checkSiteFiles(site, stage, source.manifest, { checksums: opts.checksums, parallel: opts.parallel });
-    await site.mkdir(aside, { mode: 0o700 });
   } catch (e) {
-    await allOf([() => removeSiteTree(site, stage, opts.parallel), () => removeSiteTree(site, aside, opts.parallel), dropCreated]).catch(() => undefined);
+    await dropUpload().catch(() => undefined);
     throw fail(e);
   } finally {
     await local.close();
   }
 
-  const movedAside: string[] = [];
-  const movedIn: string[] = [];
-  // New entries go back into the staging folder first (the live name is free again at once), then the old ones
-  // return; the copies are deleted after that, when nothing live depends on them.
-  const rollback = () =>
-    allOf([
-      ...[...movedIn].reverse().map((n) => () => site.rename(sitePathJoin(dir, n), sitePathJoin(stage, n))),
-      ...[...movedAside].reverse().map((n) => () => site.rename(sitePathJoin(aside, n), sitePathJoin(dir, n))),
-      () => removeSiteTree(site, stage, opts.parallel),
-      () => removeSiteTree(site, aside, opts.parallel),
-      dropCreated,
-    ]).then(() => {
-      movedIn.length = 0;
-      movedAside.length = 0;
-    }, (e: unknown) => Promise.reject(fail(e)));
+  let swap: Swap;
   try {
-    for (const n of new Set([...source.names, ...(opts.replace ?? [])])) {
-      if (!isTopLevelName(n) || n.startsWith('.ig-')) continue;
-      if (await site.stat(sitePathJoin(dir, n))) {
-        await site.rename(sitePathJoin(dir, n), sitePathJoin(aside, n));
-        movedAside.push(n);
-      }
-    }
-    for (const n of source.names) {
-      await site.rename(sitePathJoin(stage, n), sitePathJoin(dir, n));
-      movedIn.push(n);
-    }
+    swap = await swapOnSite(site, dir, stage, source.names, { replace: opts.replace, parallel: opts.parallel });
   } catch (e) {
-    await rollback().catch(() => undefined);
-    throw fail(e);
+    // swapOnSite renamed everything back: what is left to remove is the upload.
+    await dropUpload().catch(() => undefined);
+    throw e;
   }
   return {
-    commit: () => allOf([() => removeSiteTree(site, aside, opts.parallel), () => site.rmdir(stage)]).catch((e: unknown) => Promise.reject(fail(e))),
-    rollback,
+    commit: () => allOf([swap.commit, () => site.rmdir(stage)]).catch((e: unknown) => Promise.reject(fail(e))),
+    rollback: () => allOf([swap.rollback, dropUpload]).catch((e: unknown) => Promise.reject(fail(e))),
   };
 }

@@ -16,6 +16,30 @@ export interface Swap {
   rollback(): Promise<void>;
 }
 
+/** Runs every step even when one fails (an undo must put back all it can), then throws the first failure. */
+export async function allOf(steps: readonly (() => Promise<void>)[]): Promise<void> {
+  let failure: { error: unknown } | null = null;
+  for (const step of steps) await step().catch((error: unknown) => void (failure ??= { error }));
+  if (failure) throw (failure as { error: unknown }).error;
+}
+
+/**
+ * Makes `swaps` one after the other, as one Swap: when one fails, those made before it are rolled back (newest
+ * first) before the error is thrown. Rollback undoes each, newest first, and commit commits each, both going on
+ * past a failure so that one leftover does not keep the others in place.
+ */
+export async function swapInOrder(swaps: readonly (() => Promise<Swap>)[]): Promise<Swap> {
+  const done: Swap[] = [];
+  const rollback = () => allOf(done.splice(0).reverse().map((s) => () => s.rollback()));
+  try {
+    for (const make of swaps) done.push(await make());
+  } catch (e) {
+    await rollback().catch(() => undefined);
+    throw e;
+  }
+  return { commit: () => allOf(done.map((s) => () => s.commit())), rollback };
+}
+
 async function exists(p: string): Promise<boolean> {
   return fs.promises.lstat(p).then(() => true, () => false);
 }

@@ -92,3 +92,22 @@ test('a real update: the release files swap in, the owner\'s files stay, the rec
   expect(fs.readdirSync(dir).sort()).toEqual(['VERSION', 'index.php', 'owner-file.txt']);
   expect(r.task).toMatchObject({ cmd: 'installs/update', status: 'complete' });
 });
+
+test('an install whose URL no website of its owner serves any more: failed_website_vhost before the folder, nothing touched', async () => {
+  const home = path.join(apps.root, 'home', 'u1');
+  const before = fs.readdirSync(dir).sort();
+  // The vhosts changed (the domain went to another account); the home and the folder are still there.
+  await t.engine.users.edit(ADMIN_SCOPE, 'u1', { websites: [{ path: home, vhosts: { 'other.example': 'public_html' } }] }, { createIfMissing: false });
+  for (const dryrun of ['all', 'none'] as const) {
+    await expect(t.engine.apps.update(ADMIN_SCOPE, id, { version: '1.0.1' }, { background: false, dryrun })).rejects.toMatchObject({ errcode: 'failed_website_vhost' });
+  }
+  // Checked first: a folder that is gone as well still answers failed_website_vhost.
+  fs.renameSync(dir, `${dir}-gone`);
+  await expect(t.engine.apps.update(ADMIN_SCOPE, id, { version: '1.0.1' }, { background: false, dryrun: 'all' })).rejects.toMatchObject({ errcode: 'failed_website_vhost' });
+  fs.renameSync(`${dir}-gone`, dir);
+  expect(fs.readdirSync(dir).sort()).toEqual(before);
+  expect(fs.readFileSync(path.join(dir, 'VERSION'), 'utf8')).toBe('1.0.0\n');
+  // The website serves the domain again: the same update goes through.
+  await t.engine.users.edit(ADMIN_SCOPE, 'u1', { websites: [{ path: home, vhosts: { 'u1.example': 'public_html' } }] }, { createIfMissing: false });
+  await expect(t.engine.apps.update(ADMIN_SCOPE, id, { version: '1.0.1' }, FG)).resolves.toMatchObject({ data: { version: '1.0.1' } });
+});

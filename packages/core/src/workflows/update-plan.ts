@@ -15,10 +15,12 @@
  */
 import * as fs from 'node:fs';
 import { EngineError, invalidArgument, type Errcode, type Install } from '@installgate/contracts';
-import type { Scope } from '../access/actor';
+import { ADMIN_SCOPE, type Scope } from '../access/actor';
 import { compareVersions, isVersion } from '../applications/versions';
 import { resolveLocation, type ResolvedLocation } from '../backups/backup-location';
 import type { AppDeps } from './app-deps';
+import { withInstallHost } from '../sites/install-host';
+import { isRemoteHome, publicHome } from '../sites/site-home';
 import { localRootFor } from './backup-install';
 import type { DbCredentials, DriverPort, ManifestPort } from './ports';
 import { freeBytes, parseSize } from './resolve-target';
@@ -89,6 +91,11 @@ export async function planUpdate(deps: AppDeps, scope: Scope, id: string, req: U
     }
   }
   let backupTo: ResolvedLocation | null = null;
+  // Backups of installs on other servers are not wired yet (backup-install.ts reads local folders only): an update
+  // that would depend on one is refused rather than run without its safety net.
+  if (req.revert && isRemoteHome(install.path)) {
+    throw new EngineError('not_implemented', { errfield: 'revert', message: 'Backups of installs on websites on other servers are not available yet, so revert (a backup before the update) cannot be used for this install; update without revert.' });
+  }
   if (req.revert) {
     const owner = await deps.users.get(scope, install.user);
     backupTo = await resolveLocation(deps, scope.actor, install.bkloc || 'local', await localRootFor(deps, owner, install));
@@ -99,23 +106,44 @@ export async function planUpdate(deps: AppDeps, scope: Scope, id: string, req: U
   };
 }
 
-/** Part 2 (dryrun=all and every real run): the folder, the database, the new release's requirements. */
-export async function checkUpdateEnvironment(deps: AppDeps, plan: UpdatePlan): Promise<void> {
-  const dir = plan.install.path;
-  const st = await fs.promises.stat(dir).catch(() => null);
-  if (!st?.isDirectory()) throw new EngineError('failed_filesystem_directory', { message: `The folder of this install (${dir}) no longer exists.` });
+/**
+ * Spec §2.2 failed_website_vhost ("the user's hosting account does not manage this domain"): no website of the
+ * owner serves the install's URL any more (its vhosts changed, or the website was removed). Checked before
+ * anything else of the environment, so such an install is refused the same way wherever its files are.
+ */
+async function checkServed(deps: AppDeps, install: Install): Promise<void> {
   try {
-    await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
-  } catch {
-    throw new EngineError('failed_filesystem_permission', { message: `Installgate may not write to ${dir}.` });
-  }
-  try {
-    await deps.users.resolveUrl({ actor: { kind: 'admin' } }, plan.install.user, plan.install.url);
+    await deps.users.resolveUrl(ADMIN_SCOPE, install.user, install.url);
   } catch (e) {
-    // No website of the owner serves the install's URL any more (spec §2.2 failed_website_vhost).
-    if (e instanceof EngineError && e.errfield === 'url') throw new EngineError('failed_website_vhost', { message: `No website of ${plan.install.user} serves ${plan.install.url} any more.` });
+    if (e instanceof EngineError && e.errfield === 'url') throw new EngineError('failed_website_vhost', { message: `No website of ${install.user} serves ${install.url} any more.` });
     throw e;
   }
+}
+
+/** The install's folder is there and writable: on this server by stat/access, on a website by stat over its SiteFs. */
+async function checkFolder(deps: AppDeps, install: Install): Promise<void> {
+  const gone = () => new EngineError('failed_filesystem_directory', { message: `The folder of this install (${publicHome(install.path)}) no longer exists.` });
+  await withInstallHost(deps, install, async ({ site, dir }) => {
+    if (site) {
+      // SFTP and FTP tell no "may I write here" short of writing: a refused write shows at the upload (nothing
+      // live is touched before the swap) as failed_filesystem_permission.
+      if ((await site.stat(dir))?.type !== 'dir') throw gone();
+      return;
+    }
+    const st = await fs.promises.stat(dir).catch(() => null);
+    if (!st?.isDirectory()) throw gone();
+    try {
+      await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+    } catch {
+      throw new EngineError('failed_filesystem_permission', { message: `Installgate may not write to ${dir}.` });
+    }
+  });
+}
+
+/** Part 2 (dryrun=all and every real run): the website, the folder, the database, the new release's requirements. */
+export async function checkUpdateEnvironment(deps: AppDeps, plan: UpdatePlan): Promise<void> {
+  await checkServed(deps, plan.install);
+  await checkFolder(deps, plan.install);
   if (plan.db) await deps.runtime.database.checkCredentials(plan.db);
   if (plan.to === null) return;
   const release = deps.catalog.get(plan.install.application, { version: plan.to })[0]!;
@@ -131,7 +159,8 @@ export async function checkUpdateEnvironment(deps: AppDeps, plan: UpdatePlan): P
     }
   }
   const needed = parseSize(need.diskspace);
-  if (needed > 0 && (await freeBytes(dir)) < needed) {
+  // SFTP and FTP have no portable free-space query: on another server the upload's own quota error tells.
+  if (needed > 0 && !isRemoteHome(plan.install.path) && (await freeBytes(plan.install.path)) < needed) {
     throw new EngineError('failed_filesystem_quota', { message: `${plan.manifest.name} ${plan.to} needs ${need.diskspace} of free disk space beside the install.` });
   }
 }
