@@ -37,17 +37,6 @@ function filesState(dir: string): string[] {
 
 interface Rec { id: string; path: string; url: string; db_name: string; db_prefix: string; files: string[]; tables: string[] }
 
-const timings: Record<string, number> = {};
-afterAll(() => { console.log(`remote backups timings (ms): ${JSON.stringify(timings)}`); });
-async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  try {
-    return await f();
-  } finally {
-    timings[label] = Date.now() - t0;
-  }
-}
-
 describe.each([
   { protocol: 'sftp' as const, api: 'v2' as const },
   { protocol: 'ftp' as const, api: 'v1' as const },
@@ -120,7 +109,7 @@ describe.each([
   }, 300_000);
 
   test('backs up to the website\'s own folder on that server (local) and to a file:// location', async () => {
-    const local = await timed(`${protocol} backup local`, () => call.backup('local', true));
+    const local = await call.backup('local', true);
     ok(local);
     backups.local = local.body.data.id;
     const filename = api === 'v2' ? local.body.data.backup_filename : local.body.data['backup-filename'];
@@ -131,7 +120,7 @@ describe.each([
     expect(fs.statSync(path.join(kept, filename)).uid).toBe(site.uid);
     noLeftovers();
 
-    const onShelf = await timed(`${protocol} backup file://`, () => call.backup(`file://localhost${shelf}/${protocol}`, false));
+    const onShelf = await call.backup(`file://localhost${shelf}/${protocol}`, false);
     ok(onShelf);
     backups.shelf = onShelf.body.data.id;
     backups.shelfFile = path.join(shelf, protocol, api === 'v2' ? onShelf.body.data.backup_filename : onShelf.body.data['backup-filename']);
@@ -151,7 +140,7 @@ describe.each([
     fs.rmSync(path.join(blog, 'wp-includes', 'version.php'));
     await h.sql(`DROP TABLE \`${install.db_name}\`.\`${install.db_prefix}posts\`, \`${install.db_name}\`.\`${install.db_prefix}options\``);
     expect((await fetchPage(`${url}/`)).status).not.toBe(200);
-    const r = await timed(`${protocol} restore local`, () => call.restore(backups.local!));
+    const r = await call.restore(backups.local!);
     ok(r);
     await servedPage();
     expect((await tablesOf(h, install.db_name)).sort()).toEqual([...install.tables].sort());
@@ -186,7 +175,7 @@ describe.each([
 
   test('restores to another URL of that website: a second working site with its own database', async () => {
     const to = `${site.siteUrl}/copy`;
-    const r = await timed(`${protocol} restoreto file://`, () => call.restoreto(backups.shelf!, to));
+    const r = await call.restoreto(backups.shelf!, to);
     ok(r);
     const copy = (await h.v2('get', `/installs?user=${user}`)).body.data.find((i: Rec) => i.url === to) as Rec;
     expect(copy.path).toBe(`${install.path.replace(/\/blog$/, '')}/copy`);

@@ -91,11 +91,6 @@ export async function planUpdate(deps: AppDeps, scope: Scope, id: string, req: U
     }
   }
   let backupTo: ResolvedLocation | null = null;
-  // Backups of installs on other servers are not wired yet (backup-install.ts reads local folders only): an update
-  // that would depend on one is refused rather than run without its safety net.
-  if (req.revert && isRemoteHome(install.path)) {
-    throw new EngineError('not_implemented', { errfield: 'revert', message: 'Backups of installs on websites on other servers are not available yet, so revert (a backup before the update) cannot be used for this install; update without revert.' });
-  }
   if (req.revert) {
     const owner = await deps.users.get(scope, install.user);
     backupTo = await resolveLocation(deps, scope.actor, install.bkloc || 'local', await localRootFor(deps, owner, install));
