@@ -65,6 +65,15 @@ describe.each([
     expect(helpersIn(path.join(site.docroot, 'blog'))).toEqual([]);
   }, 240_000);
 
+  test('an application whose installer runs only on this server is refused before anything is contacted', async () => {
+    const before = fs.readdirSync(site.docroot).sort();
+    const params = { application: 'testapp-db', version: '1.0.0', url: `${site.siteUrl}/generic`, user, sitetitle: 'Generic' };
+    const r = api === 'v2' ? await h.v2('post', '/browser/testapp-db/install').send(params) : await h.v1({ cmd: 'install', ...params });
+    // v1 envelopes carry no errfield.
+    expect(r.body).toMatchObject({ result: false, errcode: 'not_implemented', ...(api === 'v2' ? { errfield: 'url', status: 501 } : {}) });
+    expect(fs.readdirSync(site.docroot).sort()).toEqual(before);
+  });
+
   test('uninstalls it: files, tables and database gone, no helper left', async () => {
     const r = api === 'v2' ? await h.v2('delete', `/installs/${install.id}`) : await h.v1({ cmd: 'uninstall', id: install.id });
     expect(r.body).toMatchObject({ result: true, errcode: null });

@@ -132,6 +132,11 @@ export interface DetectedInstall {
 export interface AppDriver {
   readonly name: DriverName;
   readonly usesDatabase: boolean;
+  /**
+   * Whether the driver works on websites on other servers (its files through AppHost.files, its PHP over HTTP through
+   * AppHost.php). Drivers that run an app's own installer with PHP CLI on this server cannot.
+   */
+  readonly remoteSites: boolean;
   /** Admin path relative to the URL for the install record's `link_admin` ('' when there is none). */
   readonly adminPath: string;
   /**

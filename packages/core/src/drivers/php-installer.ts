@@ -75,6 +75,8 @@ export const phpInstallerDriver: AppDriver = {
   name: 'php-installer',
   usesDatabase: true,
   adminPath: '',
+  // installer.php gets its secrets in the environment, which an HTTP request cannot carry: this server only.
+  remoteSites: false,
 
   async install(i: DriverInstallInput): Promise<DriverInstallResult> {
     const { dir, db, fields } = i;

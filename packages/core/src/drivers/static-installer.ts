@@ -31,6 +31,8 @@ export const staticInstallerDriver: AppDriver = {
   name: 'static-installer',
   usesDatabase: false,
   adminPath: '',
+  // installer.php renders index.html with PHP CLI in the app's folder: this server only.
+  remoteSites: false,
 
   async install(i: DriverInstallInput): Promise<DriverInstallResult> {
     try {

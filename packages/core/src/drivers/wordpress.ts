@@ -61,6 +61,7 @@ export const wordpressDriver: AppDriver = {
   name: 'wordpress',
   usesDatabase: true,
   adminPath: 'wp-admin',
+  remoteSites: true,
 
   async install(i: DriverInstallInput): Promise<DriverInstallResult> {
     const { dir, url, db, fields } = i;

@@ -5,7 +5,7 @@ import { newRecordId } from '../store/new-record-id';
 import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
 import { checkBackupPolicy } from './backup-policy';
-import { folderBusy, folderLockKey, resolveTarget } from './resolve-target';
+import { folderBusy, folderLockKey, requireRemoteSupport, resolveTarget } from './resolve-target';
 import { installFolderExists } from '../sites/install-folder';
 import { withInstallHost, type InstallHost } from '../sites/install-host';
 
@@ -45,6 +45,7 @@ export async function importApplication(deps: AppDeps, scope: Scope, req: Import
     throw new EngineError('invalid_argument_url', { errfield: 'url', message: 'An install at this URL is managed already.' });
   }
   const driver = deps.runtime.driverFor(manifest.driver);
+  requireRemoteSupport(target, driver, manifest.name);
   // Where the install will be: its record's path is target.dir (a remote one without the password).
   const at = { user: target.owner.id, path: target.dir, url: req.url };
   const found = await withInstallHost(deps, at, async (h) => ((await installFolderExists(h)) ? driver.detect(h.dir, h.host) : null));

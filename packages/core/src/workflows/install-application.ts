@@ -9,7 +9,7 @@ import { createDatabaseStep } from './create-database-step';
 import { createFolderStep } from './create-folder-step';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
-import { checkEmpty, checkFolderOn, checkRemoteFolder, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
+import { checkEmpty, checkFolderOn, checkRemoteFolder, requireRemoteSupport, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
 import type { SiteFs } from '@installgate/storage';
 import { createSiteFolderStep, siteEntries, siteHost, siteOf, uploadRelease } from './site-install-steps';
 import { withRemoteSite } from '../sites/with-remote-site';
@@ -60,6 +60,7 @@ export async function checkInput(deps: AppDeps, scope: Scope, req: InstallReques
   const release = deps.catalog.get(req.application, { version })[0];
   if (!release || !release.install) throw new EngineError('invalid_argument_version', { errfield: 'version', message: `${manifest.name} ${version} cannot be installed; see GET /browser/${manifest.id}.` });
   const target = await resolveTarget(deps, scope, req.url, { mustBeEmpty: true, allowRemote: opts.allowRemote });
+  requireRemoteSupport(target, deps.runtime.driverFor(manifest.driver), manifest.name);
   const fields = installFields(req, { ownerEmail: target.owner.email, domain: target.resolved.domain, languages: release.languages.length ? release.languages : ['en'] });
   const prefix = tablePrefix(req, manifest.default_prefix);
   const givenDb = manifest.db === 'none' ? null : givenDatabase(req, prefix);

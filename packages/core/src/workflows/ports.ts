@@ -47,6 +47,8 @@ export interface DatabasePort {
 export interface DriverPort {
   readonly name: string;
   readonly usesDatabase: boolean;
+  /** Works on websites on other servers (see AppDriver.remoteSites). */
+  readonly remoteSites: boolean;
   install(i: { dir: string; url: string; db: DbCredentials | null; fields: InstallFields; content: 'yes' | 'no'; dbHostForInstall?: string }): Promise<{ version: string; tables: string[]; addons?: Addons }>;
   /** `host`: the app's files and PHP on a website on another server (absent: `dir` on this server). */
   detect(dir: string, host?: AppHost): Promise<{ version: string; db: DbCredentials | null; fields: Partial<InstallFields> } | null>;

@@ -83,6 +83,16 @@ export async function resolveTarget(deps: AppDeps, scope: Scope, url: string, op
 }
 
 
+/**
+ * Refuses a target on another server for an application whose driver only works on this server (its installer runs
+ * under PHP CLI here), before anything is contacted.
+ */
+export function requireRemoteSupport(target: InstallTarget, driver: { remoteSites: boolean }, appName: string): void {
+  if (target.remote && !driver.remoteSites) {
+    throw new EngineError('not_implemented', { errfield: 'url', message: `${appName} cannot be installed on websites on other servers (sftp://, ftp:// paths) yet; WordPress can.` });
+  }
+}
+
 /** The folder must be missing or empty (but for web-server entries): an install never overwrites files. */
 export async function checkEmpty(dir: string): Promise<void> {
   let entries: string[];
