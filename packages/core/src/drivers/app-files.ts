@@ -4,11 +4,11 @@
  * app's folder; WordPress also looks one folder up for wp-config.php, so a path may start with one `../`.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { EngineError } from '@installgate/contracts';
 import { isStorageError, readSmallFile, type SiteFs } from '@installgate/storage';
-import { fsError } from './php-support';
+import { fsError, writeConfigAtomic } from './php-support';
 import { siteFailure } from '../sites/site-failure';
 
 export interface AppFiles {
@@ -46,18 +46,7 @@ export function localAppFiles(dir: string): AppFiles {
     async create(rel, text, mode) {
       await writeFile(abs(rel), text, { mode, flag: 'wx' }).catch((e: unknown) => Promise.reject(fsError(e)));
     },
-    async replace(rel, text) {
-      const file = abs(rel);
-      const keep = await stat(file).then((s) => s.mode & 0o777, () => 0o640);
-      const tmp = tmpName(file);
-      try {
-        await writeFile(tmp, text, { mode: keep, flag: 'wx' });
-        await rename(tmp, file);
-      } catch (e) {
-        await rm(tmp, { force: true });
-        throw fsError(e);
-      }
-    },
+    replace: (rel, text) => writeConfigAtomic(abs(rel), text),
     remove: (rel) => rm(abs(rel), { force: true }),
   };
 }
