@@ -78,12 +78,15 @@ describe('ftpDownloadStream', () => {
     }
   });
 
-  it('reports a failed transfer once, as the mapped error', async () => {
-    const client = { downloadTo: () => Promise.reject(Object.assign(new Error('550 nope'), { code: 550 })) } as unknown as Client;
+  it.each([
+    ['a negative reply keeps it', Object.assign(new Error('550 nope'), { code: 550 }), true],
+    ['a broken connection closes it', new Error('socket hang up'), false],
+  ])('reports a failed transfer once, as the mapped error; %s', async (_, failure, healthy) => {
+    const client = { downloadTo: () => Promise.reject(failure) } as unknown as Client;
     const { stream, released, done } = open(client);
     await expect(take(stream, 1)).rejects.toMatchObject({ code: 'PROTOCOL' });
     await done;
-    expect(released).toEqual([false]);
+    expect(released).toEqual([healthy]);
   });
 
   it('ends a fully read stream once the transfer is confirmed, releasing the connection healthy', async () => {

@@ -16,7 +16,8 @@ const DRAIN_MS = 5_000;
 /**
  * Streams the file at `path` through `client` (taken from a pool for this transfer: FTP carries one transfer per
  * connection). The stream ends only once the server confirmed the transfer (226), never on a bare end of the data
- * socket, which a failing server also gives. `release` is told once whether the client is still healthy;
+ * socket, which a failing server also gives. `release` is told once whether the client is still healthy (after a
+ * negative reply such as 550 it is);
  * a failure destroys the stream with `mapError`'s StorageError. A stream destroyed before its end lets the
  * transfer finish when at most DRAIN_BYTES remain (the client is then kept), else cuts it (the client is closed).
  */
@@ -64,7 +65,8 @@ export function ftpDownloadStream(
     },
     (err: unknown) => {
       settled = true;
-      release(false);
+      // A negative reply (550: no such file) leaves the connection in step; anything else may have broken it.
+      release(typeof (err as { code?: unknown }).code === 'number');
       out.destroy(mapError(err));
     },
   );
