@@ -21,20 +21,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openSiteFs, uploadTree } from '@installgate/storage';
 import { ensureMirror, readMirrorReleases, startRemoteWebsite, type RemoteWebsite } from '@installgate/testkit';
+import { arg, mean, median, now } from './bench-args';
 
 const COMMAND_TIMEOUT_MS = 300_000;
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Runs a command (no shell); rejects on a non-zero exit or after COMMAND_TIMEOUT_MS (killed by PID). */
 function run(cmd: string, args: string[]): Promise<void> {

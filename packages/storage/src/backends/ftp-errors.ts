@@ -37,8 +37,9 @@ export function mapFtpError(err: unknown, what: string, op: 'read' | 'write', se
     let entry = FTP_REPLY[reply];
     const byText = REPLY_TEXT.find(([re]) => re.test(message));
     if (reply === 550) entry = [byText ? byText[1] : op === 'read' ? 'NOT_FOUND' : 'PERMISSION', false];
-    // Some servers (ftp-srv) answer 450/451 with the file system's own error text: trust the text.
-    else if ((reply === 450 || reply === 451) && byText) entry = [byText[1], false];
+    // Some servers (ftp-srv) answer 450/451, and a RETR of a missing file 551, with the file system's own error
+    // text: trust the text.
+    else if ((reply === 450 || reply === 451 || reply === 551) && byText) entry = [byText[1], false];
     const [code, retryable] = entry ?? ['PROTOCOL', reply >= 400 && reply < 500];
     return new StorageError(code, `${what}: ${message}`, { retryable, cause: err, secrets });
   }

@@ -34,6 +34,18 @@ const chmodUnsupported = (err: unknown): boolean => {
   return code === 500 && /unknown|not understood|unrecognized|not implemented|not supported/i.test((err as Error).message);
 };
 
+/** `stream` once it has a byte to give or has ended; rejects with its error before that. */
+function transferStarted(stream: Readable): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: unknown): void => {
+      stream.off('readable', settle).off('error', settle);
+      if (err) reject(err);
+      else resolve(stream);
+    };
+    stream.on('readable', settle).on('error', settle);
+  });
+}
+
 /**
  * `source`'s bytes, once the upload's data connection (basic-ftp opens it before the source is read) finished its
  * TLS handshake. basic-ftp starts sending when the cipher is known, which with TLS 1.3 is before the handshake
@@ -127,21 +139,16 @@ export class FtpSiteFs extends RemoteSiteFs {
     return this.onMeta(`list ${dir || '.'}`, 'read', (c) => listFolder(c, path));
   }
 
+  /**
+   * RETR straight away, resolving once the transfer has a byte or has ended (an empty file): a missing file rejects
+   * here (the server's 550 comes before any data), not later on the stream. A SIZE first did the same at one more
+   * round trip per file on the transfer connection (3 of EPSV/SIZE/RETR per small file of a backup).
+   */
   async read(p: string): Promise<Readable> {
     const path = this.abs(p);
     const fail = this.fail(`read ${p}`, 'read');
     const client = await this.transfers.acquire().catch((err: unknown) => Promise.reject(fail(err)));
-    try {
-      // SIZE answers on the control connection: a missing file rejects here, not later on the stream.
-      await client.send(`SIZE ${path}`);
-    } catch (err) {
-      const code = replyCode(err);
-      if (code !== 500 && code !== 502) {
-        this.transfers.release(client, typeof code === 'number');
-        throw fail(err);
-      }
-    }
-    return ftpDownloadStream(client, path, (healthy) => this.transfers.release(client, healthy), fail);
+    return transferStarted(ftpDownloadStream(client, path, (healthy) => this.transfers.release(client, healthy), fail));
   }
 
   async write(p: string, body: Readable | Buffer | string, opts: { mode?: number } = {}): Promise<void> {
