@@ -184,6 +184,14 @@ describe.each(['sftp', 'ftp'] as const)('errors of a website reached over %s', (
   }, 60_000);
 
   test('a website URL that serves another folder: invalid_argument_url (the helper is not found there); everything undone', async () => {
+    // Regression (review): the undo removed everything in the folder, also the host's cgi-bin and .well-known that a
+    // new install may share its folder with. They belong to the site's account, so nothing but the code protects them.
+    const blog = path.join(site.docroot, 'blog');
+    for (const [dir, file] of [['cgi-bin', 'keep.cgi'], ['.well-known', 'acme-token']] as const) {
+      fs.mkdirSync(path.join(blog, dir), { recursive: true });
+      fs.writeFileSync(path.join(blog, dir, file), 'the host\'s');
+      for (const p of [blog, path.join(blog, dir), path.join(blog, dir, file)]) fs.chownSync(p, site.uid, site.gid);
+    }
     const before = await state();
     const r = await install('v2', userOf('wrongurl'), `${elsewhere.url}/blog`);
     expect({ http: r.status, ...r.body }).toEqual({ http: 400, result: false, status: 400, errcode: 'invalid_argument_url', errfield: 'url', message: expect.any(String) });
@@ -196,6 +204,8 @@ describe.each(['sftp', 'ftp'] as const)('errors of a website reached over %s', (
     const tasks = (await h.v2('get', `/tasks?user=${userOf('wrongurl')}&limit=1`)).body.data;
     expect(tasks[0]).toMatchObject({ status: 'failed', errcode: 'invalid_argument_url' });
     expect(tasks[0].message).toMatch(/failed at step run-installer/);
+    expect(fs.readFileSync(path.join(blog, 'cgi-bin', 'keep.cgi'), 'utf8')).toBe("the host's");
+    expect(fs.existsSync(path.join(blog, '.well-known', 'acme-token'))).toBe(true);
   }, 240_000);
 
   test('no password anywhere: answers, tasks (v2 and v1), activity log, server log', async () => {

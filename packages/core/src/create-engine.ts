@@ -42,8 +42,11 @@ export interface EngineDeps {
   clock?: () => number;
   /** Operational log; defaults to silent. Meta passed to it is redacted first. */
   logger?: Logger;
-  /** Called whenever the last running task of this process has ended (the server collects garbage then). */
-  onTasksIdle?: () => void;
+  /**
+   * Called whenever the last running task of this process has ended (the server collects garbage then);
+   * `stillIdle()` tells later whether that is still so.
+   */
+  onTasksIdle?: (stillIdle: () => boolean) => void;
   /** How websites' files are reached; defaults to local folders plus SFTP/SSH and FTP/FTPS connections. */
   sites?: SiteOpener;
   /** The application catalog; defaults to one built from `settings.appsDir` / `settings.mirrorDir`. */

@@ -9,20 +9,21 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-/** Collections are spaced at least this far apart, and run this long after the last task ended. */
+/** A collection runs this long after the last task ended, if none started meanwhile. */
 const DELAY_MS = 1000;
 
 /** Returns the `onTasksIdle` hook: schedules one full collection shortly after the last task ends. */
-export function idleGarbageCollector(): () => void {
+export function idleGarbageCollector(): (stillIdle: () => boolean) => void {
   // V8 exposes `gc` to contexts created after the flag is set; this process's main context stays as it was.
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   let timer: NodeJS.Timeout | null = null;
-  return () => {
+  return (stillIdle) => {
     if (timer) return;
     timer = setTimeout(() => {
       timer = null;
-      gc();
+      // A task that started meanwhile gets no pause; its own end schedules the next collection.
+      if (stillIdle()) gc();
     }, DELAY_MS);
     timer.unref();
   };

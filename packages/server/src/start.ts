@@ -5,7 +5,15 @@ import { startServer } from './server';
 import { startEmbeddedMariaDb } from './embedded-mariadb';
 
 /** The `installgate` binary: load settings, start, print where to reach it, stop cleanly on SIGINT/SIGTERM. */
+/**
+ * Tuning of this process that must not reach its children: glibc read the malloc variables when this process started
+ * (scripts/start.sh sets them for Node's streaming buffers), but a multi-threaded mysqld (the embedded MariaDB),
+ * mariadb-dump or PHP would get malloc contention from two arenas; NODE_OPTIONS is Node's own.
+ */
+const PROCESS_ONLY_ENV = ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'NODE_OPTIONS'] as const;
+
 async function main(): Promise<void> {
+  for (const name of PROCESS_ONLY_ENV) delete process.env[name];
   const logger = createLogger();
   const settings = loadSettings();
   // First run works out of the box: without a configured database server, a private MariaDB under the data

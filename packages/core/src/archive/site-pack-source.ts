@@ -63,7 +63,10 @@ export function sitePackSource(site: SiteFs, dir: string, opts: SitePackOptions 
             }
             if (r.value.type === 'file' && r.value.size > 0 && readAhead > 0) {
               const p = openNow(r.value.rel);
-              p.catch(() => undefined); // reported when the file's turn comes, by open()
+              // Both reported when the file's turn comes, by open(): a failed open, and an error of a stream opened
+              // ahead while it waits (a dropped data connection) — without a listener, that error would be thrown
+              // as uncaught and end the process; the consumer's iteration still sees it (the stream is errored).
+              p.then((stream) => void stream.on('error', () => undefined), () => undefined);
               opened.set(r.value.rel, p);
             }
             queue.push(r.value);

@@ -85,13 +85,26 @@ export function siteAppFiles(site: SiteFs, dir: string): AppFiles {
     async replace(rel, text) {
       const p = resolve(rel);
       const tmp = tmpName(p);
+      let oldRemoved = false;
       try {
         const mode = (await site.stat(p))?.mode ?? 0o640;
         await site.write(tmp, text, { mode });
         // FTP cannot rename onto an existing file: there the old one goes first (a short window without it).
-        if (!site.features.atomicReplace) await site.unlink(p);
+        if (!site.features.atomicReplace) {
+          await site.unlink(p);
+          oldRemoved = true;
+        }
         await site.rename(tmp, p);
       } catch (e) {
+        // Once the old file is gone, the temporary one is the only copy (a wp-config.php: without it the site shows
+        // its setup wizard to anyone): try its rename once more, and never delete it.
+        if (oldRemoved) {
+          const retried = await site.rename(tmp, p).then(() => true, () => false);
+          if (retried) return;
+          const err = fail(e);
+          if (err instanceof Error) err.message += ` The new content is kept in ${tmp} on the website; rename it to ${p}.`;
+          throw err;
+        }
         await site.unlink(tmp).catch(() => undefined);
         throw fail(e);
       }

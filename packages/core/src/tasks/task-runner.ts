@@ -61,7 +61,7 @@ function lockKeys(spec: TaskSpec): readonly string[] {
 }
 
 /** An in-process task runner over the shared task table (claims are conditional, so several nodes can share it). */
-export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; nodeId: string; onSettled?: (s: TaskSettled) => void; onIdle?: () => void }): TaskRunner {
+export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; nodeId: string; onSettled?: (s: TaskSettled) => void; onIdle?: (stillIdle: () => boolean) => void }): TaskRunner {
   const { tasks, logger, nodeId } = deps;
   // Called once the task row is final. The listener only queues its work: it must never delay or change the result.
   const settled = (s: TaskSettled) => {
@@ -120,7 +120,7 @@ export function createTaskRunner(deps: { tasks: TasksService; logger: Logger; no
       running.add(promise);
       const done = () => {
         running.delete(promise);
-        if (running.size === 0) deps.onIdle?.();
+        if (running.size === 0) deps.onIdle?.(() => running.size === 0);
       };
       void promise.then(done, done);
       if (opts.background) {

@@ -21,13 +21,17 @@ const hasMaskedPassword = (path: string) => redactUri(path) === path && path.inc
 
 /**
  * The secrets of `given` where the client sent the mask back: the stored website's password when the URI is
- * otherwise the same (scheme, user, host, port, path), and a stored database's `pass` for the same type/host/user/name.
+ * otherwise the same (scheme, user, host, port, path), and a stored database's `pass` for the same type/host/user/name
+ * while the website's home and `mysql_host` are unchanged.
  */
 export function unmaskWebsite(given: Website, stored: Website | undefined): Website {
   if (!stored) return given;
   const path = hasMaskedPassword(given.path) && publicHome(given.path) === publicHome(stored.path) ? stored.path : given.path;
+  // A database password goes back only to the same website: a client that moved the home (or mysql_host) to another
+  // server must not get the stored password written into an application there.
+  const sameSite = publicHome(given.path) === publicHome(stored.path) && given.mysql_host === stored.mysql_host;
   const databases = given.databases.map((d) => {
-    if (d.pass !== SECRET_MASK) return d;
+    if (d.pass !== SECRET_MASK || !sameSite) return d;
     const same = stored.databases.find((s) => s.type === d.type && s.host === d.host && s.user === d.user && s.name === d.name);
     return same ? { ...d, pass: same.pass } : d;
   });

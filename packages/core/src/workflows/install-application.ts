@@ -9,7 +9,7 @@ import { createDatabaseStep } from './create-database-step';
 import { createFolderStep } from './create-folder-step';
 import { contentChoice, givenDatabase, installFields, notificationsOf, tablePrefix, type InstallRequest } from './install-request';
 import type { Addons, DbCredentials, InstallFields, ManifestPort } from './ports';
-import { checkEmpty, checkFolderOn, checkRemoteFolder, requireRemoteSupport, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
+import { checkEmpty, checkFolderOn, checkRemoteFolder, isWebServerEntry, requireRemoteSupport, folderBusy, folderLockKey, freeBytes, parseSize, resolveTarget, type InstallTarget } from './resolve-target';
 import type { SiteFs } from '@installgate/storage';
 import { createSiteFolderStep, siteEntries, siteHost, siteOf, uploadRelease } from './site-install-steps';
 import { withRemoteSite } from '../sites/with-remote-site';
@@ -130,8 +130,8 @@ function newRecord(deps: AppDeps, run: Run, now: number): Install {
 
 /** The install folder's names, but for login helpers placed for a moment. */
 async function entriesOf(run: Run): Promise<string[]> {
-  if (run.plan.target.remote) return siteEntries(run);
-  return (await fs.promises.readdir(run.plan.target.dir)).filter((e) => !e.startsWith('installgate-sso-'));
+  const names = run.plan.target.remote ? await siteEntries(run) : await fs.promises.readdir(run.plan.target.dir);
+  return names.filter((e) => !e.startsWith('installgate-') && !isWebServerEntry(e));
 }
 
 /**
@@ -173,7 +173,7 @@ function steps(deps: AppDeps, remote: boolean): Step<Run>[] {
         // The folder was empty (checked in preflight), so undo removes everything in it, also when extraction
         // failed half-way (the step's own failure runs no undo of its own: clean up here first).
         const clean = async () => {
-          const now = await fs.promises.readdir(dir).catch(() => [] as string[]);
+          const now = (await fs.promises.readdir(dir).catch(() => [] as string[])).filter((e) => !isWebServerEntry(e));
           for (const e of now) await fs.promises.rm(path.join(dir, e), { recursive: true, force: true });
         };
         try {

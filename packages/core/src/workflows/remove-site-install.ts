@@ -2,6 +2,7 @@
  * The file half of uninstalling an install on a website on another server: its entries go through the website's
  * SiteFs (symlinks removed, never followed), then the folders the install created, each only when empty.
  */
+import { isWebServerEntry } from './resolve-target';
 import { posix } from 'node:path';
 import type { Install } from '@installgate/contracts';
 import type { SiteFs } from '@installgate/storage';
@@ -9,8 +10,6 @@ import { removeSiteTree } from '../archive';
 import { siteAppFiles } from '../drivers/app-files';
 import { removeAllLoginFiles } from '../drivers/wordpress-sso';
 
-/** Entries of an install folder that belong to the web server, never to an application. */
-const WEB_SERVER_ENTRIES = new Set(['.well-known', 'cgi-bin']);
 
 const safeName = (e: string) => e !== '' && e !== '.' && e !== '..' && !/[/\\\0]/.test(e);
 
@@ -21,7 +20,7 @@ const safeName = (e: string) => e !== '' && e !== '.' && e !== '..' && !/[/\\\0]
  */
 export async function removeSiteInstall(site: SiteFs, rel: string, install: Pick<Install, 'files' | 'incomplete'>, top: string | null): Promise<void> {
   const entries = install.incomplete
-    ? (await site.list(rel).catch(() => [])).map((e) => e.name).filter((n) => !WEB_SERVER_ENTRIES.has(n))
+    ? (await site.list(rel).catch(() => [])).map((e) => e.name).filter((n) => !isWebServerEntry(n))
     : install.files;
   for (const entry of entries.filter(safeName)) await removeSiteTree(site, rel === '' ? entry : posix.join(rel, entry));
   // Unused single sign-on links are not in the record's files; left there, they would keep the folder.

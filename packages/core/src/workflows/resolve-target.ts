@@ -35,6 +35,12 @@ export interface RemoteTarget {
 const IGNORABLE = new Set(['.well-known', 'cgi-bin', '.DS_Store']);
 
 /**
+ * True for an entry of an install folder that belongs to the web server or the host, never to an application: a new
+ * install may share its folder with it, and no install, undo, restore or uninstall ever takes or removes it.
+ */
+export const isWebServerEntry = (name: string): boolean => IGNORABLE.has(name);
+
+/**
  * The owner of a new install: the account the call runs as; for the main admin (no `user`), the one account whose
  * website serves the URL. None → invalid_argument_url; several → empty_argument_user (say which one).
  */

@@ -7,6 +7,7 @@
  * private folder in the system temp folder, and restoreFilesToSite uploads it beside the live files on the website
  * and swaps there (also renames, inside the install folder).
  */
+import { isWebServerEntry } from './resolve-target';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -95,7 +96,7 @@ const TARGETS: Record<'local' | 'remote', FilesTarget> = {
     },
     swap(run) {
       const { site, remote } = remoteOf(run);
-      return restoreFilesToSite(site, remote.rel, { staged: run.staged, names: run.names, manifest: run.manifest }, { replace: run.plan.live?.files ?? [] });
+      return restoreFilesToSite(site, remote.rel, { staged: run.staged, names: run.names, manifest: run.manifest }, { replace: (run.plan.live?.files ?? []).filter((f) => !isWebServerEntry(f)) });
     },
     host(deps, run) {
       const { site, remote } = remoteOf(run);

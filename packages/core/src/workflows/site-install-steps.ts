@@ -16,7 +16,7 @@ import { publicHome } from '../sites/site-home';
 import { siteFailure } from '../sites/site-failure';
 import type { Step } from '../tasks/run-workflow';
 import type { AppDeps } from './app-deps';
-import type { RemoteTarget } from './resolve-target';
+import { isWebServerEntry, type RemoteTarget } from './resolve-target';
 
 /** What the site steps need of a run: the open connection and where the install goes. */
 export interface SiteRun {
@@ -84,7 +84,8 @@ export async function uploadRelease(deps: AppDeps, run: SiteRun, archive: string
   const { site, rel } = siteOf(run);
   const staging = await mkdtemp(join(tmpdir(), 'installgate-release-'));
   const clean = async () => {
-    for (const e of await site.list(rel).catch(() => [])) await removeSiteTree(site, posix.join(rel, e.name));
+    // The folder held nothing but web-server entries (cgi-bin, .well-known) before: those stay.
+    for (const e of await site.list(rel).catch(() => [])) if (!isWebServerEntry(e.name)) await removeSiteTree(site, posix.join(rel, e.name));
   };
   try {
     const { entries } = await deps.runtime.extractRelease(archive, staging, { stripTopFolder: true });

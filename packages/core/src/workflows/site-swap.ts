@@ -33,16 +33,23 @@ export async function swapOnSite(site: SiteFs, dir: string, stage: string, names
   const movedAside: string[] = [];
   const movedIn: string[] = [];
   // New entries leave first (the live name is free again at once), then the old ones return; the aside folder is
-  // deleted only after that, when nothing live depends on it.
-  const rollback = () =>
-    allOf([
-      ...[...movedIn].reverse().map((n) => () => site.rename(sitePathJoin(dir, n), sitePathJoin(stage, n))),
-      ...[...movedAside].reverse().map((n) => () => site.rename(sitePathJoin(aside, n), sitePathJoin(dir, n))),
-      () => removeSiteTree(site, aside, opts.parallel),
-    ]).then(() => {
-      movedIn.length = 0;
-      movedAside.length = 0;
-    }, (e: unknown) => Promise.reject(fail(e)));
+  // deleted only when every rename succeeded: if one failed, the old copy it holds is the only one left (a live
+  // entry that could not go back), so it stays, and the error names it for the operator.
+  const rollback = async () => {
+    try {
+      await allOf([
+        ...[...movedIn].reverse().map((n) => () => site.rename(sitePathJoin(dir, n), sitePathJoin(stage, n))),
+        ...[...movedAside].reverse().map((n) => () => site.rename(sitePathJoin(aside, n), sitePathJoin(dir, n))),
+      ]);
+    } catch (e) {
+      const err = fail(e);
+      if (err instanceof Error) err.message += ` The previous files are kept in ${aside} on the website.`;
+      throw err;
+    }
+    movedIn.length = 0;
+    movedAside.length = 0;
+    await removeSiteTree(site, aside, opts.parallel).catch((e: unknown) => Promise.reject(fail(e)));
+  };
   try {
     for (const n of new Set([...names, ...(opts.replace ?? [])])) {
       if (!isTopLevelName(n) || n.startsWith('.ig-')) continue;

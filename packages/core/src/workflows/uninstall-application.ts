@@ -4,7 +4,7 @@ import { EngineError, type Install } from '@installgate/contracts';
 import type { Scope } from '../access/actor';
 import type { AppDeps, RunOptions } from './app-deps';
 import type { OperationResult } from './install-application';
-import { folderBusy, folderLockKey } from './resolve-target';
+import { folderBusy, folderLockKey, isWebServerEntry } from './resolve-target';
 import type { DbCredentials } from './ports';
 import { remoteSiteOf } from '../sites/install-site';
 import { relativeToHome } from '../sites/site-home';
@@ -12,8 +12,6 @@ import { withSite } from '../sites/with-site';
 import { removeSiteInstall } from './remove-site-install';
 import { removeAllLoginFiles } from '../drivers/wordpress-sso';
 
-/** Entries of an install folder that belong to the web server, never to an application. */
-const WEB_SERVER_ENTRIES = new Set(['.well-known', 'cgi-bin']);
 
 /** The database settings of a record, or null when it has none. */
 export function recordDb(i: Install): DbCredentials | null {
@@ -85,7 +83,7 @@ export async function uninstallApplication(deps: AppDeps, scope: Scope, id: stri
       // An install cut off half-way (incomplete) may have written files its record does not list yet; its folder was
       // empty when it began (install preflight), so everything in it but web-server entries is the install's.
       const entries = install.incomplete
-        ? (await fs.promises.readdir(install.path).catch(() => [] as string[])).filter((e) => !WEB_SERVER_ENTRIES.has(e))
+        ? (await fs.promises.readdir(install.path).catch(() => [] as string[])).filter((e) => !isWebServerEntry(e))
         : install.files;
       for (const entry of entries) {
         const full = safeEntry(install.path, entry);
