@@ -70,6 +70,9 @@ export async function packArchive(opts: PackArchiveOptions): Promise<PackArchive
   const gzip = createGzip({ level: opts.level ?? 6, memLevel: 9 });
   const tap = new Sha256Tap();
   const piping = pipeline(gzip, tap, opts.out, { signal: opts.signal });
+  // Failures come through `piping`; an abort's late 'error' on a destroyed stage must not go uncaught (as in
+  // spool-to-file.ts). The caller's `out` has its own listeners.
+  for (const stream of [gzip, tap]) stream.on('error', () => undefined);
   const pool = new BufferPool(READ_BUFFERS.count, READ_BUFFERS.size);
   // A failed output may never call back the writes it held: readers waiting for a buffer fail instead of hanging.
   piping.catch((e: unknown) => pool.close(e));
