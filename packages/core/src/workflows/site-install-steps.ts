@@ -8,8 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { EngineError } from '@installgate/contracts';
-import { LocalSiteFs, type SiteFs } from '@installgate/storage';
-import { removeSiteTree, uploadSiteTree } from '../archive';
+import { uploadTree, type SiteFs } from '@installgate/storage';
+import { removeSiteTree } from '../archive';
 import type { AppHost } from '../drivers/app-driver';
 import { siteAppHost } from '../sites/install-host';
 import { publicHome } from '../sites/site-home';
@@ -89,7 +89,7 @@ export async function uploadRelease(deps: AppDeps, run: SiteRun, archive: string
   };
   try {
     const { entries } = await deps.runtime.extractRelease(archive, staging, { stripTopFolder: true });
-    await uploadSiteTree(new LocalSiteFs(staging), '', site, rel, { parallel: 8, signal });
+    await uploadTree(staging, site, rel, { parallel: 8, signal });
     return { entries, undo: clean };
   } catch (e) {
     await clean().catch(() => undefined);
